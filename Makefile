@@ -1,0 +1,57 @@
+# Halyq — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE ?= halyq.config.settings.local
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "$$(grep -E '^uv==' requirements/lock.txt)"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements/lock.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install exactly what requirements/lock.txt pins
+
+lock: ## Re-resolve requirements/lock.txt from pyproject.toml
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements/lock.txt
+
+run: install ## Migrate, load the demo data once, and serve on http://127.0.0.1:8000
+	$(BIN)/halyq migrate --no-input -v 0
+	$(BIN)/halyq seed demo --if-empty
+	$(BIN)/halyq demo-accounts
+	$(BIN)/halyq serve
+
+browser: ## Install Debian's Chromium for the browser tests when it is missing
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || { echo "Could not install chromium (run as root, or: sudo apt-get install chromium)"; exit 1; }; }
+
+test: install browser ## Run the whole test suite (set DATABASE_URL for PostgreSQL)
+	DJANGO_SETTINGS_MODULE=halyq.config.settings.test $(BIN)/halyq makemigrations --check --dry-run -v 0 \
+	  || { echo "Models changed without a migration: run halyq makemigrations"; exit 1; }
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff (lint and format check), mypy on the pure core, import contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install ## Apply ruff's formatting and safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install ## Extract strings into the kk/ru .po files and compile them
+	cd src/halyq && ../../$(BIN)/halyq makemessages -l kk -l ru -l en --no-obsolete --ignore 'seeding/*' && ../../$(BIN)/halyq compilemessages
+
+bench: install ## Run the benchmarks in bench/ (figures go to docs/benchmarks.md)
+	$(BIN)/python bench/run.py
+
+.PHONY: help install lock run browser test lint format messages bench

@@ -1,0 +1,3 @@
+from halyq.cli import main
+
+main()

@@ -1,0 +1,20 @@
+"""Production: everything secret or site-specific must come from the environment."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from halyq.config.environment import env_bool
+from halyq.config.settings.base import *  # noqa: F403
+from halyq.config.settings.base import SECRET_KEY
+
+DEBUG = False
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random string of at least 50 characters in production."
+    )
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 31_536_000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True

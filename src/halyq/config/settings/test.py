@@ -1,0 +1,17 @@
+"""Settings for the test suite: fast hashing, mail kept in memory."""
+
+import os
+
+from halyq.config.settings.base import *  # noqa: F403
+
+SECRET_KEY = "halyq-test-key"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["*"]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — whitenoise warns about a missing root

@@ -1,0 +1,28 @@
+"""Every route of the site; each app owns its own `urls.py` (pages) and `api.py` (API)."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("halyq.core.urls")),
+    path("people/", include("halyq.directory.urls")),
+    path("accounts/", include("halyq.accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+handler400 = "halyq.core.views.bad_request"
+handler403 = "halyq.core.views.permission_denied"
+handler404 = "halyq.core.views.page_not_found"
+handler500 = "halyq.core.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

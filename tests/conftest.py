@@ -1,0 +1,132 @@
+"""Fixtures shared by the whole suite: the small named example world and the browser."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Requests activate their language for the thread; start every test in Russian."""
+    from django.utils import translation
+
+    translation.activate("ru")
+    yield
+    translation.activate("ru")
+
+
+@pytest.fixture
+def astana(db):
+    return factories.region("71")
+
+
+@pytest.fixture
+def almaty(db):
+    return factories.region("75")
+
+
+@pytest.fixture
+def example_world(db, astana, almaty):
+    """A named little world: two factions and four people with names in three scripts."""
+    from halyq.directory.models import Organization
+
+    astana_faction = factories.OrganizationFactory(
+        slug="faction-astana",
+        name_ru="Фракция Астаны",
+        name_kk="Астана фракциясы",
+        name_en="Astana faction",
+        region=astana,
+    )
+    almaty_faction = factories.OrganizationFactory(
+        slug="faction-almaty",
+        name_ru="Фракция Алматы",
+        name_kk="Алматы фракциясы",
+        name_en="Almaty faction",
+        region=almaty,
+    )
+    council = factories.OrganizationFactory(
+        slug="maslikhat-astana",
+        classification=Organization.Classification.COUNCIL,
+        name_ru="Маслихат Астаны",
+        region=astana,
+    )
+    people = {
+        "alikhan": factories.PersonFactory(
+            family_name_kk="Нұрланов",
+            given_name_kk="Әлихан",
+            family_name_ru="Нурланов",
+            given_name_ru="Алихан",
+            family_name_en="Nurlanov",
+            given_name_en="Alikhan",
+            region=astana,
+        ),
+        "gulnar": factories.PersonFactory(
+            family_name_kk="Қасымова",
+            given_name_kk="Гүлнар",
+            family_name_ru="Касымова",
+            given_name_ru="Гульнар",
+            family_name_en="Kassymova",
+            given_name_en="Gulnar",
+            region=almaty,
+        ),
+        "olga": factories.PersonFactory(
+            family_name_kk="Ким",
+            given_name_kk="Ольга",
+            family_name_ru="Ким",
+            given_name_ru="Ольга",
+            family_name_en="Kim",
+            given_name_en="Olga",
+            region=astana,
+            kind="reserve",
+        ),
+    }
+    factories.MembershipFactory(
+        person=people["alikhan"], organization=council, on_behalf_of=astana_faction, role="deputy"
+    )
+    factories.MembershipFactory(person=people["alikhan"], organization=astana_faction)
+    factories.MembershipFactory(person=people["gulnar"], organization=almaty_faction)
+    return {
+        "people": people,
+        "factions": {"astana": astana_faction, "almaty": almaty_faction},
+        "council": council,
+    }
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

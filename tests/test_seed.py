@@ -1,0 +1,48 @@
+import pytest
+from django.db import transaction
+
+from halyq.directory.models import Membership, Organization, Person
+from halyq.seeding.run import AlreadySeeded, seed
+from halyq.seeding.scale import DEMO
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_a_populated_country():
+    seed(DEMO, report=lambda line: None)
+    assert Person.objects.filter(kind="deputy").count() == 300
+    assert Person.objects.filter(kind="reserve").count() == 150
+    assert Organization.objects.filter(classification="branch").count() == 20
+    # a faction in every regional maslikhat and one in the Mazhilis
+    assert Organization.objects.filter(classification="faction").count() == 21
+    every_region = set(Person.objects.values_list("region__code", flat=True))
+    assert len(every_region) == 20
+    # everybody holds a current post, and some have history
+    assert not Person.objects.exclude(memberships__end_date__isnull=True).exists()
+    assert Membership.objects.filter(end_date__isnull=False).exists()
+    assert all(p.search_text for p in Person.objects.all()[:50])
+
+
+def test_demo_is_deterministic_for_a_seed():
+    def generated():
+        with transaction.atomic():
+            seed(DEMO, seed=7, report=lambda line: None)
+            people = list(
+                Person.objects.order_by("public_id").values_list(
+                    "public_id", "family_name_ru", "region__code"
+                )
+            )
+            transaction.set_rollback(True)
+        return people
+
+    first = generated()
+    assert len(first) == 450
+    assert generated() == first
+
+
+def test_seeding_twice_is_refused_and_changes_nothing():
+    seed(DEMO, report=lambda line: None)
+    count = Person.objects.count()
+    with pytest.raises(AlreadySeeded):
+        seed(DEMO, report=lambda line: None)
+    assert Person.objects.count() == count
