@@ -42,6 +42,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         default="ru",
     )
     email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    person = models.OneToOneField(
+        "directory.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
+        verbose_name=_("deputy or activist profile"),
+        help_text=_("Set for the account of a deputy or reserve activist: they see what is assigned to them."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -62,3 +71,48 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+
+class RoleAssignment(models.Model):
+    """A staff role held by a user, scoped to a region where the role has a scope.
+
+    Citizens need no assignment (any confirmed account is a citizen); deputies and
+    reserve activists are recognised by `User.person`; office operators by the office's
+    staff list in `appeals`. Everything else is here.
+    """
+
+    class Role(models.TextChoices):
+        MODERATOR = "moderator", _("regional moderator")
+        ADMINISTRATOR = "administrator", _("central administrator")
+        EDITOR = "editor", _("news editor")
+        PUBLISHER = "publisher", _("news publisher")
+
+    REGIONAL_ROLES = frozenset({Role.MODERATOR})
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    region = models.ForeignKey(
+        "directory.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("region"),
+    )
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "region"], name="unique_role_assignment"),
+            models.CheckConstraint(
+                condition=models.Q(role="moderator", region__isnull=False)
+                | (~models.Q(role="moderator") & models.Q(region__isnull=True)),
+                name="moderator_has_region_others_none",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = f" — {self.region}" if self.region_id else ""
+        return f"{self.get_role_display()}{scope}"

@@ -13,6 +13,11 @@ urlpatterns += i18n_patterns(
     path("", include("halyq.core.urls")),
     path("people/", include("halyq.directory.urls")),
     path("accounts/", include("halyq.accounts.urls")),
+    path("", include("halyq.appeals.urls")),
+    path("rating/", include("halyq.ratings.urls")),
+    path("programmes/", include("halyq.programmes.urls")),
+    path("open-data/", include("halyq.opendata.urls")),
+    path("news/", include("halyq.news.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

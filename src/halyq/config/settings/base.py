@@ -37,6 +37,12 @@ INSTALLED_APPS = [
     "halyq.core",
     "halyq.accounts",
     "halyq.directory",
+    "halyq.integrity",
+    "halyq.appeals",
+    "halyq.ratings",
+    "halyq.programmes",
+    "halyq.opendata",
+    "halyq.news",
 ]
 
 MIDDLEWARE = [
