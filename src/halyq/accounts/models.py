@@ -42,6 +42,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         default="ru",
     )
     email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    region = models.ForeignKey(
+        "directory.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("region of residence"),
+    )
+    district = models.ForeignKey(
+        "directory.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("district of residence"),
+    )
     person = models.OneToOneField(
         "directory.Person",
         on_delete=models.SET_NULL,
