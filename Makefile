@@ -37,12 +37,14 @@ browser: ## Install Debian's Chromium for the browser tests when it is missing
 test: install browser ## Run the whole test suite (set DATABASE_URL for PostgreSQL)
 	DJANGO_SETTINGS_MODULE=halyq.config.settings.test $(BIN)/halyq makemigrations --check --dry-run -v 0 \
 	  || { echo "Models changed without a migration: run halyq makemigrations"; exit 1; }
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install ## ruff (lint and format check), mypy on the pure core, import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff format .
