@@ -51,7 +51,7 @@ format: install ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix .
 
 messages: install ## Extract strings into the kk/ru .po files and compile them
-	cd src/halyq && ../../$(BIN)/halyq makemessages -l kk -l ru -l en --no-obsolete --ignore 'seeding/*' && ../../$(BIN)/halyq compilemessages
+	cd src/halyq && HALYQ_VAR_DIR=../../var ../../$(BIN)/halyq makemessages -l kk -l ru -l en --no-obsolete --ignore 'seeding/*' && ../../$(BIN)/halyq compilemessages
 
 bench: install ## Run the benchmarks in bench/ (figures go to docs/benchmarks.md)
 	$(BIN)/python bench/run.py

@@ -19,6 +19,31 @@ def default_language():
     translation.activate("ru")
 
 
+@pytest.fixture(autouse=True)
+def ledger_triggers_around_flush(request):
+    """Let transactional tests' teardown flush the append-only ledger table.
+
+    pytest-django empties the database after a transactional test with DELETE or
+    TRUNCATE; the ledger's triggers refuse that by design, so they are lifted for the
+    flush and put back before the next test.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        yield
+        return
+    from django.db import connection
+
+    from halyq.integrity import triggers
+
+    request.getfixturevalue("transactional_db")
+    triggers.install(connection)
+    yield
+    triggers.uninstall(connection)
+
+
 @pytest.fixture
 def astana(db):
     return factories.region("71")
@@ -107,6 +132,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def browser_started_first(request):
+    """Start Playwright before any database connection when browser tests will run.
+
+    Playwright's sync API switches execution context (greenlets); Django's connections
+    are context-local. Started in the middle of the run, it would give the tests a fresh
+    connection that has lost pytest-django's serialized data for `serialized_rollback`.
+    """
+    if any(item.get_closest_marker("browser") for item in request.session.items):
+        request.getfixturevalue("browser")
 
 
 @pytest.fixture(scope="session")

@@ -84,6 +84,17 @@ def test_production_refuses_to_start_without_a_real_secret(tmp_path):
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_pseudonym_key(tmp_path):
+    result = run_halyq(
+        "check",
+        tmp_path=tmp_path,
+        DJANGO_SETTINGS_MODULE="halyq.config.settings.production",
+        SECRET_KEY="k" * 60,
+    )
+    assert result.returncode == 2
+    assert "HALYQ_PSEUDONYM_KEY must be set" in result.stderr
+
+
 def test_check_deploy_is_clean_with_a_production_environment(tmp_path):
     result = run_halyq(
         "check",
@@ -94,6 +105,16 @@ def test_check_deploy_is_clean_with_a_production_environment(tmp_path):
         DJANGO_SETTINGS_MODULE="halyq.config.settings.production",
         SECRET_KEY="k" * 20 + "-production-secret-from-the-environment-!@#$%^&*()",
         ALLOWED_HOSTS="halyq.kz",
+        HALYQ_PSEUDONYM_KEY="p" * 40,
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
+
+
+def test_verify_runs_without_a_database_and_reports_a_missing_export(tmp_path):
+    result = run_halyq(
+        "verify", str(tmp_path / "nothing-here"), tmp_path=tmp_path, DATABASE_URL="mysql://x/y"
+    )
+    assert result.returncode == 1
+    assert "is not a directory" in result.stdout
+    assert "Traceback" not in result.stderr

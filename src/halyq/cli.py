@@ -1,7 +1,8 @@
 """The `halyq` command: Django's management commands with friendly failure messages.
 
 `halyq migrate`, `halyq serve`, `halyq seed demo`, `halyq import people FILE`,
-`halyq check --deploy`... A misconfiguration or an unreachable database is reported
+`halyq check --deploy`... and `halyq verify DIR`, which checks an open-data export
+without a database. A misconfiguration or an unreachable database is reported
 in one sentence naming the problem and what to do, never as a traceback.
 """
 
@@ -15,6 +16,11 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "halyq.config.settings.local")
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "halyq"
+    if argv[1:2] == ["verify"]:
+        # Verification needs no database and no Django: anyone can run it on an export.
+        from halyq.ledger.verify import main as verify
+
+        raise SystemExit(verify(argv[2:]))
     from django.core.exceptions import ImproperlyConfigured
 
     try:

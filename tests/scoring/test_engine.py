@@ -462,3 +462,21 @@ def test_columnar_and_record_paths_agree() -> None:
 def test_result_of_nobody() -> None:
     result = compute([], [], [], [], DEFAULT_METHODOLOGY, date(2025, 1, 1))
     assert result.results == () and result.to_dict()["results"] == []
+
+
+def test_published_results_carry_decimal_strings_and_hash_canonically():
+    from halyq.ledger.canonical import canonical_json
+    from halyq.scoring.publish import published
+
+    data = published({"score": 71.25, "low": -0.0, "n": 3, "ok": True, "parts": [1 / 3, None]})
+    assert data == {
+        "score": "71.2500",
+        "low": "0.0000",
+        "n": 3,
+        "ok": True,
+        "parts": ["0.3333", None],
+    }
+    assert (
+        canonical_json(data)
+        == b'{"low":"0.0000","n":3,"ok":true,"parts":["0.3333",null],"score":"71.2500"}'
+    )

@@ -164,3 +164,7 @@ LOGGING = {
 }
 
 HALYQ_PAGE_SIZE = 25
+# The key of the citizens' and appeals' pseudonyms in the ledger and the open data.
+# It never enters the database; production refuses to start without it.
+HALYQ_PSEUDONYM_KEY = os.environ.get("HALYQ_PSEUDONYM_KEY", "")
+HALYQ_REQUIRE_SECRETS = False

@@ -1,5 +1,7 @@
 """Production: everything secret or site-specific must come from the environment."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from halyq.config.environment import env_bool
@@ -10,6 +12,12 @@ DEBUG = False
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random string of at least 50 characters in production."
+    )
+HALYQ_REQUIRE_SECRETS = True
+if len(os.environ.get("HALYQ_PSEUDONYM_KEY", "")) < 32:
+    raise ImproperlyConfigured(
+        "HALYQ_PSEUDONYM_KEY must be set to a random string of at least 32 characters in "
+        "production: it keys the pseudonyms of citizens in the public record."
     )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
