@@ -53,7 +53,8 @@ format: install ## Apply ruff's formatting and safe fixes
 messages: install ## Extract strings into the kk/ru .po files and compile them
 	cd src/halyq && HALYQ_VAR_DIR=../../var ../../$(BIN)/halyq makemessages -l kk -l ru -l en --no-obsolete --ignore 'seeding/*' && ../../$(BIN)/halyq compilemessages
 
-bench: install ## Run the benchmarks in bench/ (figures go to docs/benchmarks.md)
-	$(BIN)/python bench/run.py
+bench: install ## Run the self-contained benchmarks (docs/benchmarks.md lists them all, with their set-up)
+	$(BIN)/python bench/bench_scoring.py
+	$(BIN)/python bench/bench_ledger.py --events 1000000
 
 .PHONY: help install lock run browser test lint format messages bench
