@@ -14,7 +14,7 @@ import time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "halyq.config.settings.local")
 os.environ["DEBUG"] = "0"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

@@ -20,7 +20,10 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "display_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Profile"), {"fields": ("display_name", "phone", "language", "email_confirmed_at", "person")}),
+        (
+            _("Profile"),
+            {"fields": ("display_name", "phone", "language", "email_confirmed_at", "person")},
+        ),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -65,7 +65,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         related_name="user",
         verbose_name=_("deputy or activist profile"),
-        help_text=_("Set for the account of a deputy or reserve activist: they see what is assigned to them."),
+        help_text=_(
+            "Set for the account of a deputy or reserve activist: they see what is assigned to them."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
@@ -121,7 +123,9 @@ class RoleAssignment(models.Model):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "region"], name="unique_role_assignment"),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"], name="unique_role_assignment"
+            ),
             models.CheckConstraint(
                 condition=models.Q(role="moderator", region__isnull=False)
                 | (~models.Q(role="moderator") & models.Q(region__isnull=True)),

@@ -19,7 +19,10 @@ class ReceptionOffice(models.Model):
 
     slug = models.SlugField(max_length=120, unique=True)
     region = models.ForeignKey(
-        "directory.Region", on_delete=models.PROTECT, related_name="offices", verbose_name=_("region")
+        "directory.Region",
+        on_delete=models.PROTECT,
+        related_name="offices",
+        verbose_name=_("region"),
     )
     district = models.ForeignKey(
         "directory.District",
