@@ -38,7 +38,9 @@ test: install browser ## Run the whole test suite (set DATABASE_URL for PostgreS
 	DJANGO_SETTINGS_MODULE=halyq.config.settings.test $(BIN)/halyq makemigrations --check --dry-run -v 0 \
 	  || { echo "Models changed without a migration: run halyq makemigrations"; exit 1; }
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/pytest $(PYTEST_ARGS)
+	# pytest-django prefers the environment over pyproject, and this Makefile exports the
+	# local settings for the other targets: name the test settings explicitly.
+	DJANGO_SETTINGS_MODULE=halyq.config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install ## ruff (lint and format check), mypy on the pure core, import contracts
 	$(BIN)/ruff check .
