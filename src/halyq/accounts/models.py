@@ -69,6 +69,19 @@ class User(AbstractBaseUser, PermissionsMixin):
             "Set for the account of a deputy or reserve activist: they see what is assigned to them."
         ),
     )
+    # The IIN is optional. Stored only encrypted (halyq.accounts.encryption); the keyed
+    # hash beside it lets us refuse a second account with the same IIN without
+    # decrypting every row. Both are empty when no IIN is on file.
+    iin_ciphertext = models.TextField(_("IIN (encrypted)"), blank=True, default="", editable=False)
+    iin_digest = models.CharField(
+        _("IIN lookup hash"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    erased_at = models.DateTimeField(
+        _("personal data erased"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the person deleted their account; it can never sign in again."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -89,6 +102,67 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+    @property
+    def has_iin(self) -> bool:
+        return bool(self.iin_ciphertext)
+
+
+class ConsentText(models.Model):
+    """One published version of the consent to the processing of personal data.
+
+    Versions are never edited once published: a change is a new version, and each
+    `Consent` points at the exact text the person agreed to.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text_kk = models.TextField(_("text (Kazakh)"))
+    text_ru = models.TextField(_("text (Russian)"))
+    text_en = models.TextField(_("text (English)"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class Consent(models.Model):
+    """A person's consent to one version of the text: when given, when withdrawn.
+
+    No IP address or device is recorded: only how it was given and in which language
+    the text was shown.
+    """
+
+    class Channel(models.TextChoices):
+        SIGN_UP = "signup", _("sign-up form")
+        RENEWAL = "renewal", _("agreed to a new version")
+        SEED = "seed", _("generated demo data")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    consent_text = models.ForeignKey(
+        ConsentText, on_delete=models.PROTECT, related_name="consents", verbose_name=_("text")
+    )
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    channel = models.CharField(_("how"), max_length=16, choices=Channel.choices)
+    language = models.CharField(_("language of the text shown"), max_length=2)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["user", "withdrawn_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.consent_text} ({self.given_at:%Y-%m-%d})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
 
 
 class RoleAssignment(models.Model):
