@@ -1,0 +1,215 @@
+"""Emails about appeals, through an outbox so that no failure can lose an appeal.
+
+Rules:
+* `notify` writes a `Notification` row in the caller's transaction and asks for it to
+  be sent right after commit (`transaction.on_commit`). If the transaction rolls back,
+  there is nothing to send; if the mail server fails, the row stays pending.
+* `deliver_due` (run by `halyq appeals tick` every few minutes) retries pending rows
+  with exponential backoff (1, 2, 4 ... minutes, at most 6 hours) and gives up after
+  `HALYQ_APPEAL_MAIL_MAX_ATTEMPTS` (12); a row given up on stays visible in the admin.
+* The address is looked up when sending, never stored in the outbox: the citizen's
+  account email or the contact the visitor gave, the person's account email or their
+  public email. The message is written in the recipient's language (kk/ru/en).
+* Log lines name notification and appeal ids only: never an address or a text.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from halyq.appeals.models import Appeal, Notification
+
+logger = logging.getLogger("halyq.appeals.notifications")
+
+VISITOR_LINK_SALT = "halyq.appeals.visitor-link"
+MAX_BACKOFF = timedelta(hours=6)
+FIRST_SEND_LEASE = timedelta(minutes=2)
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "HALYQ_APPEAL_MAIL_MAX_ATTEMPTS", 12))
+
+
+def site_url() -> str:
+    return str(getattr(settings, "HALYQ_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def visitor_token(appeal_id: int) -> str:
+    return signing.dumps({"appeal": appeal_id}, salt=VISITOR_LINK_SALT, compress=True)
+
+
+def visitor_appeal_id(token: str) -> int | None:
+    """The appeal a visitor link opens, or None when forged or expired."""
+    days = int(getattr(settings, "HALYQ_APPEAL_VISITOR_LINK_DAYS", 120))
+    try:
+        value = signing.loads(token, salt=VISITOR_LINK_SALT, max_age=timedelta(days=days))
+    except signing.BadSignature:
+        return None
+    appeal_id = value.get("appeal") if isinstance(value, dict) else None
+    return appeal_id if isinstance(appeal_id, int) else None
+
+
+def notify(
+    *,
+    appeal: Appeal,
+    kind: str,
+    recipient: str = Notification.Recipient.CITIZEN,
+    person=None,
+    context: dict | None = None,
+    dedup_key: str | None = None,
+    send_by=None,
+) -> Notification:
+    """Queue an email in the current transaction; it is sent after commit.
+
+    The row is leased to the sender after commit for `FIRST_SEND_LEASE`: the scheduled
+    command picks it up only after that (it was never sent: the process died).
+    """
+    notification = Notification.objects.create(
+        kind=kind,
+        appeal=appeal,
+        recipient=recipient,
+        person=person,
+        context=context or {},
+        dedup_key=dedup_key,
+        send_by=send_by,
+        next_attempt_at=timezone.now() + FIRST_SEND_LEASE,
+    )
+    transaction.on_commit(lambda: deliver(notification, leased=True))
+    return notification
+
+
+def deliver_due(*, limit: int = 500) -> dict[str, int]:
+    """Send what is due (first attempts that never ran, and retries). Returns counts."""
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0, "busy": 0}
+    now = timezone.now()
+    due = list(
+        Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    for notification in Notification.objects.filter(id__in=due).select_related(
+        "appeal", "appeal__author", "person", "person__user"
+    ):
+        outcome = deliver(notification)
+        counts[outcome] += 1
+    late = Notification.objects.filter(
+        status__in=[Notification.Status.PENDING, Notification.Status.FAILED], send_by__lt=now
+    ).count()
+    if late:
+        # A notice of an extension or a transfer has a legal deadline: say so loudly.
+        logger.warning("%s notices to citizens are past their legal deadline", late)
+    return counts
+
+
+def _address_and_language(notification: Notification) -> tuple[str, str]:
+    appeal = notification.appeal
+    if notification.recipient == Notification.Recipient.PERSON:
+        person = notification.person
+        if person is None:
+            return "", "ru"
+        user = getattr(person, "user", None)
+        if user is not None and user.is_active and user.email:
+            return user.email, user.language or "ru"
+        return person.public_email, "ru"
+    if appeal.personal_data_erased_at is not None:
+        return "", appeal.language
+    author = appeal.author
+    if author is not None and author.is_active:
+        return author.email, author.language or appeal.language
+    return appeal.citizen_email, appeal.language
+
+
+def render(notification: Notification, language: str) -> tuple[str, str]:
+    appeal = notification.appeal
+    context = {
+        "appeal": appeal,
+        "site_url": site_url(),
+        "code": notification.context.get("code", ""),
+        "for_visitor": appeal.author_id is None,
+        **{k: v for k, v in notification.context.items() if k != "code"},
+    }
+    with translation.override(language):
+        if notification.recipient == Notification.Recipient.PERSON:
+            context["link"] = site_url() + reverse(
+                "appeals:staff_detail", kwargs={"number": appeal.number}
+            )
+        elif appeal.author_id is None:
+            context["link"] = site_url() + reverse(
+                "appeals:visitor", kwargs={"token": visitor_token(appeal.id)}
+            )
+        else:
+            context["link"] = site_url() + reverse(
+                "appeals:detail", kwargs={"number": appeal.number}
+            )
+        text = render_to_string(f"appeals/email/{notification.kind}.txt", context)
+    subject, _, body = text.strip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def deliver(notification: Notification, *, leased: bool = False) -> str:
+    """Try to send one notification now; returns sent, retry, failed, skipped or busy.
+
+    `leased`: the caller holds the row's lease (the send right after commit). Otherwise
+    the row is claimed first, so two senders never both send it: only one UPDATE can
+    match the old next_attempt_at.
+    """
+    if not leased:
+        lease = timezone.now() + timedelta(minutes=10)
+        claimed = Notification.objects.filter(
+            pk=notification.pk,
+            status=Notification.Status.PENDING,
+            next_attempt_at=notification.next_attempt_at,
+        ).update(next_attempt_at=lease)
+        if not claimed:
+            return "busy"
+    address, language = _address_and_language(notification)
+    if not address:
+        Notification.objects.filter(pk=notification.pk).update(
+            status=Notification.Status.SKIPPED, context={}
+        )
+        logger.info(
+            "notification %s for appeal %s skipped: no address",
+            notification.pk,
+            notification.appeal_id,
+        )
+        return "skipped"
+    try:
+        subject, body = render(notification, language)
+        EmailMessage(subject, body, to=[address]).send(fail_silently=False)
+    except Exception as error:  # any transport failure: keep the row and retry later
+        attempts = notification.attempts + 1
+        gave_up = attempts >= max_attempts()
+        delay = min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
+        Notification.objects.filter(pk=notification.pk).update(
+            attempts=attempts,
+            status=Notification.Status.FAILED if gave_up else Notification.Status.PENDING,
+            next_attempt_at=timezone.now() + delay,
+            last_error=type(error).__name__[:200],
+        )
+        logger.warning(
+            "notification %s for appeal %s failed (attempt %s, %s): %s",
+            notification.pk,
+            notification.appeal_id,
+            attempts,
+            "giving up" if gave_up else "will retry",
+            type(error).__name__,
+        )
+        return "failed" if gave_up else "retry"
+    # The one-time code is not kept once it has left.
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.SENT,
+        sent_at=timezone.now(),
+        attempts=notification.attempts + 1,
+        context={},
+    )
+    logger.info("notification %s for appeal %s sent", notification.pk, notification.appeal_id)
+    return "sent"

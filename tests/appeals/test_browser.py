@@ -1,0 +1,92 @@
+"""In headless Chromium: a citizen files an appeal with a photo, an operator assigns it,
+the deputy answers, the citizen confirms it was resolved; each step seen only by its role."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from halyq.appeals.models import Appeal
+from tests.appeals import factories as f
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _as(browser, live_server, user):
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def test_appeal_from_filing_to_resolution(live_server, browser, world, tmp_path):
+    photo = tmp_path / "leak.png"
+    photo.write_bytes(f.png_bytes())
+    citizen = _as(browser, live_server, world.citizen_a)
+    citizen.goto(f"{live_server.url}/en/appeals/new/?region=71")
+    citizen.get_by_label("Reception office").select_option(value=str(world.office_x.pk))
+    citizen.get_by_label("What is it about").select_option(label="Housing and utilities")
+    citizen.get_by_label("Your appeal").fill(
+        "The roof of building 5 on Abai Street leaks into the flats."
+    )
+    citizen.get_by_label("Attachments (optional)").set_input_files(str(photo))
+    citizen.get_by_role("button", name="Send the appeal").click()
+    citizen.wait_for_url(re.compile(r".*/en/appeals/AST-\d{4}-\d{6}/$"))
+    number = Appeal.objects.get().number
+    assert number in citizen.get_by_role("heading", level=1).inner_text()
+    assert "leak.png" in citizen.content()
+
+    outsider = _as(browser, live_server, world.operator_y)
+    response = outsider.goto(f"{live_server.url}/en/staff/appeals/{number}/")
+    assert response.status == 404
+    other_citizen = _as(browser, live_server, world.citizen_b)
+    assert other_citizen.goto(f"{live_server.url}/en/appeals/{number}/").status == 404
+
+    operator = _as(browser, live_server, world.operator_x)
+    operator.goto(f"{live_server.url}/en/staff/")
+    operator.get_by_role("link", name=number).click()
+    operator.get_by_text("Assign", exact=True).first.click()  # opens the action panel
+    operator.locator("#id_assign-person").select_option(value=str(world.deputy_person.pk))
+    operator.locator("form:has(input[value=assign]) button[type=submit]").click()
+    operator.wait_for_load_state()
+    assert "assigned" in operator.locator(".badge").first.inner_text()
+
+    other_deputy = _as(browser, live_server, world.other_deputy)
+    assert other_deputy.goto(f"{live_server.url}/en/staff/appeals/{number}/").status == 404
+
+    deputy = _as(browser, live_server, world.deputy)
+    deputy.goto(f"{live_server.url}/en/staff/")
+    assert number in deputy.content()
+    deputy.goto(f"{live_server.url}/en/staff/appeals/{number}/")
+    deputy.locator("summary", has_text="Answer").click()
+    deputy.get_by_label("Answer to the citizen").fill("The roof was repaired on Tuesday.")
+    deputy.locator("form:has(input[value=answer]) button[type=submit]").click()
+    deputy.wait_for_load_state()
+    assert "answered" in deputy.locator(".badge").first.inner_text()
+
+    citizen.goto(f"{live_server.url}/en/appeals/{number}/")
+    assert "The roof was repaired on Tuesday." in citizen.content()
+    citizen.locator("summary", has_text="Tell whether").click()
+    citizen.get_by_label("Yes").check()
+    citizen.locator("form:has(input[value=confirm_resolution]) button[type=submit]").click()
+    citizen.wait_for_load_state()
+    assert "resolved" in citizen.content()
+    fresh = Appeal.objects.get()
+    assert (fresh.state, fresh.resolution) == ("closed", "yes")

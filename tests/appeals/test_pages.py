@@ -1,0 +1,369 @@
+"""The pages, through the test client: forms, refusals, queues, exports, the visitor's link."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from halyq.appeals.models import Appeal, Attachment, Notification
+from halyq.appeals.notifications import visitor_token
+from tests.appeals import factories as f
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Во дворе дома 5 по улице Абая третью неделю не вывозят мусор."
+
+
+def _form(world, **extra):
+    data = {
+        "idempotency_key": str(uuid.uuid4()),
+        "office": world.office_x.pk,
+        "category": f.category().pk,
+        "text": TEXT,
+    }
+    data.update(extra)
+    return data
+
+
+def test_public_offices_page_lists_offices_by_region_with_who_receives(client, world):
+    response = client.get("/en/offices/?region=71")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert world.office_x.name_en in page and world.office_z.name_en in page
+    assert world.office_y.name_en not in page
+    assert "Nurlanov" in page  # receives at office X
+    assert client.get("/en/offices/?region=zz").status_code == 400
+
+
+def test_new_appeal_asks_for_the_region_first(client, world):
+    client.force_login(world.citizen_a)
+    first = client.get("/en/appeals/new/")
+    assert first.status_code == 200 and 'name="region"' in first.content.decode()
+    second = client.get("/en/appeals/new/?region=71")
+    page = second.content.decode()
+    assert world.office_x.name_en in page and world.office_y.name_en not in page
+    assert 'name="idempotency_key"' in page
+    assert client.get("/en/appeals/new/?region=99").status_code == 400
+
+
+def test_citizen_files_an_appeal_with_an_attachment_and_sees_its_number(
+    client, world, django_capture_on_commit_callbacks
+):
+    client.force_login(world.citizen_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/en/appeals/new/?region=71", _form(world, attachments=[f.upload("flat.png")])
+        )
+    appeal = Appeal.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"/appeals/{appeal.number}/"
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert appeal.number in page and TEXT in page and "flat.png" in page
+    assert appeal.language == "en"
+    assert mail.outbox and appeal.number in mail.outbox[0].subject
+    stored = Attachment.objects.get()
+    assert stored.file.path.startswith(str(f.private_root()))
+    assert stored.content_type == "image/png"
+
+
+def test_double_submit_of_the_same_form_creates_one_appeal(client, world):
+    client.force_login(world.citizen_a)
+    data = _form(world)
+    first = client.post("/en/appeals/new/?region=71", data)
+    second = client.post("/en/appeals/new/?region=71", data)
+    assert Appeal.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (
+            lambda: f.upload("virus.pdf", b"MZ\x90\x00\x03" + b"\x00" * 200, "application/pdf"),
+            "not a photo",
+        ),
+        (lambda: f.upload("fake.png", b"\x89PNG\r\n\x1a\nnot really", "image/png"), "not a photo"),
+        (
+            lambda: f.upload(
+                "script.docx", b"PK\x03\x04" + b"\x00" * 50, "application/octet-stream"
+            ),
+            "not a photo",
+        ),
+        (lambda: f.upload("empty.pdf", b"", "application/pdf"), "empty"),
+        (
+            lambda: f.upload("big.pdf", b"%PDF-1.4\n" + b"0" * 2048, "application/pdf"),
+            "larger than",
+        ),
+    ],
+)
+def test_bad_attachments_are_refused_and_nothing_is_stored(
+    client, world, settings, upload, message
+):
+    settings.HALYQ_APPEAL_ATTACHMENT_MAX_BYTES = 1024
+    client.force_login(world.citizen_a)
+    response = client.post("/en/appeals/new/?region=71", _form(world, attachments=[upload()]))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Appeal.objects.count() == 0 and Attachment.objects.count() == 0
+    assert not any(f.private_root().rglob("*.*")) if f.private_root().exists() else True
+
+
+def test_too_many_attachments_are_refused(client, world):
+    client.force_login(world.citizen_a)
+    files = [f.upload(f"p{n}.png") for n in range(6)]
+    response = client.post("/en/appeals/new/?region=71", _form(world, attachments=files))
+    assert response.status_code == 400 and "at most 5" in response.content.decode()
+    assert Appeal.objects.count() == 0
+
+
+def test_pdf_and_docx_are_accepted_by_content(client, world):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    client.force_login(world.citizen_a)
+    response = client.post(
+        "/en/appeals/new/?region=71",
+        _form(
+            world,
+            attachments=[
+                f.upload("letter.pdf", f.PDF_MINIMAL, "application/pdf"),
+                f.upload("letter.docx", buffer.getvalue(), "application/msword"),
+            ],
+        ),
+    )
+    assert response.status_code == 302
+    assert sorted(Attachment.objects.values_list("content_type", flat=True)) == [
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "field_message"),
+    [
+        ({"office": "999999"}, "Select a valid choice"),
+        ({"category": "abc"}, "Select a valid choice"),
+        ({"text": "short"}, "at least 20"),
+        ({"idempotency_key": "not-a-uuid"}, "form has expired"),
+    ],
+)
+def test_bad_form_input_gets_a_clear_message_and_writes_nothing(
+    client, world, change, field_message
+):
+    client.force_login(world.citizen_a)
+    response = client.post("/en/appeals/new/?region=71", _form(world, **change))
+    assert response.status_code == 400
+    assert field_message in response.content.decode()
+    assert Appeal.objects.count() == 0
+
+
+def test_office_of_another_region_is_refused(client, world):
+    client.force_login(world.citizen_a)
+    response = client.post("/en/appeals/new/?region=71", _form(world, office=world.office_y.pk))
+    assert response.status_code == 400 and Appeal.objects.count() == 0
+
+
+def test_messages_are_in_the_users_language(client, world):
+    client.force_login(world.citizen_a)
+    response = client.post("/appeals/new/?region=71", _form(world, text="коротко"))
+    assert response.status_code == 400
+    assert '<html lang="ru">' in response.content.decode()
+
+
+def test_operator_registers_a_walk_in_visitor(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.operator_x)
+    assert client.get("/en/staff/new/").status_code == 200
+    data = _form(
+        world,
+        channel="walk_in",
+        citizen_name="Visitor Person",
+        citizen_email="visitor.person@example.kz",
+        citizen_phone="",
+        language="kk",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/staff/new/", data)
+    appeal = Appeal.objects.get()
+    assert response["Location"].endswith(f"/staff/appeals/{appeal.number}/")
+    assert appeal.channel == "walk_in" and appeal.registered_by == world.operator_x
+    assert appeal.citizen_confirmed_at is None
+    assert {m.to[0] for m in mail.outbox} == {"visitor.person@example.kz"}
+    # Without any contact the operator is told to write one.
+    response = client.post(
+        "/en/staff/new/", {**data, "idempotency_key": str(uuid.uuid4()), "citizen_email": ""}
+    )
+    assert response.status_code == 400 and "email or phone" in response.content.decode()
+    # A citizen has no operator form at all.
+    client.force_login(world.citizen_a)
+    assert client.get("/en/staff/new/").status_code == 404
+
+
+def test_visitor_link_opens_the_appeal_confirms_and_answers(client, world):
+    import halyq.appeals.services as services
+
+    appeal = services.appeal_register(
+        channel="phone",
+        registered_by=world.operator_x,
+        office=world.office_x,
+        category=f.category(),
+        text=TEXT,
+        citizen_name="Visitor",
+        citizen_email="v@example.kz",
+        idempotency_key=uuid.uuid4(),
+    )
+    token = visitor_token(appeal.pk)
+    page = client.get(f"/en/appeals/v/{token}/")
+    assert page.status_code == 200 and TEXT in page.content.decode()
+    assert client.post(f"/en/appeals/v/{token}/", {"action": "visitor_confirm"}).status_code == 302
+    assert Appeal.objects.get(pk=appeal.pk).visitor_confirmed_at is not None
+    assert client.get(f"/en/appeals/v/{token}x/").status_code == 404
+    assert client.get(f"/en/appeals/v/{visitor_token(appeal.pk + 1000)}/").status_code == 404
+
+
+def test_staff_queue_filters_and_bad_parameters(client, appeals_world):
+    w = appeals_world
+    client.force_login(w.moderator_r)
+    page = client.get("/en/staff/?state=all").content.decode()
+    assert w.appeal_a.number in page and w.appeal_z.number in page
+    page = client.get("/en/staff/?state=registered").content.decode()
+    assert w.appeal_z.number in page and w.appeal_a.number not in page
+    page = client.get(f"/en/staff/?state=all&office={w.office_x.pk}").content.decode()
+    assert w.appeal_a.number in page and w.appeal_z.number not in page
+    for bad in (
+        "state=burnt",
+        "due=yesterday",
+        "page=0",
+        "size=7",
+        "category=x",
+        f"office={w.office_y.pk}",
+    ):
+        assert client.get(f"/en/staff/?{bad}").status_code == 400, bad
+    assert client.get("/en/staff/?page=50").status_code == 404
+
+
+def test_queue_query_count_does_not_grow_with_rows(client, world):
+    client.force_login(world.operator_x)
+    for _ in range(3):
+        f.assign(
+            f.web_appeal(world.citizen_a, world.office_x), world.operator_x, world.deputy_person
+        )
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/en/staff/?state=all").status_code == 200
+    for _ in range(12):
+        f.web_appeal(world.citizen_b, world.office_x)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/en/staff/?state=all&size=100").status_code == 200
+    assert len(many) == len(few)
+
+
+def test_bulk_assignment(client, world):
+    appeals = [f.web_appeal(world.citizen_a, world.office_x) for _ in range(3)]
+    client.force_login(world.operator_x)
+    picked = [f"{a.pk}:{a.version}" for a in appeals[:2]] + [
+        f"{appeals[2].pk}:{appeals[2].version + 5}"
+    ]
+    response = client.post(
+        "/en/staff/assign/", {"appeals": picked, "person": world.deputy_person.pk}, follow=True
+    )
+    states = {a.number: Appeal.objects.get(pk=a.pk).state for a in appeals}
+    assert [states[a.number] for a in appeals] == ["assigned", "assigned", "registered"]
+    assert "changed by someone else" in response.content.decode()
+    # Another office's appeal is refused without revealing it.
+    other = f.web_appeal(world.citizen_b, world.office_y)
+    client.post(
+        "/en/staff/assign/",
+        {"appeals": [f"{other.pk}:{other.version}"], "person": world.deputy_person.pk},
+    )
+    assert Appeal.objects.get(pk=other.pk).state == "registered"
+
+
+def test_two_staff_at_once_the_second_is_told_the_appeal_changed(client, world):
+    appeal = f.web_appeal(world.citizen_a, world.office_x)
+    client.force_login(world.operator_x)
+    seen = appeal.version
+    client.post(
+        f"/en/staff/appeals/{appeal.number}/",
+        {"action": "assign", "assign-version": seen, "assign-person": world.deputy_person.pk},
+    )
+    client.force_login(world.moderator_r)
+    response = client.post(
+        f"/en/staff/appeals/{appeal.number}/",
+        {"action": "reject", "reject-version": seen, "reject-reason": "Spam"},
+    )
+    assert response.status_code == 409
+    assert "changed by someone else" in response.content.decode()
+    assert Appeal.objects.get(pk=appeal.pk).state == "assigned"
+
+
+def test_full_loop_through_pages(client, world):
+    appeal = f.web_appeal(world.citizen_a, world.office_x)
+    client.force_login(world.operator_x)
+    client.post(
+        f"/en/staff/appeals/{appeal.number}/",
+        {"action": "assign", "assign-version": 1, "assign-person": world.deputy_person.pk},
+    )
+    client.force_login(world.deputy)
+    queue = client.get("/en/staff/").content.decode()
+    assert appeal.number in queue
+    response = client.post(
+        f"/en/staff/appeals/{appeal.number}/",
+        {"action": "answer", "answer-version": 2, "answer-answer": ""},
+    )
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
+    client.post(
+        f"/en/staff/appeals/{appeal.number}/",
+        {
+            "action": "answer",
+            "answer-version": 2,
+            "answer-answer": "The rubbish was collected on Monday.",
+        },
+    )
+    client.force_login(world.citizen_a)
+    page = client.get(f"/en/appeals/{appeal.number}/").content.decode()
+    assert "The rubbish was collected on Monday." in page and "Was your problem resolved?" in page
+    client.post(
+        f"/en/appeals/{appeal.number}/",
+        {
+            "action": "confirm_resolution",
+            "confirm_resolution-version": 3,
+            "confirm_resolution-resolution": "yes",
+        },
+    )
+    fresh = Appeal.objects.get(pk=appeal.pk)
+    assert (fresh.state, fresh.resolution) == ("closed", "yes")
+    history = client.get(f"/en/appeals/{appeal.number}/").content.decode()
+    for label in ("Registered", "Assigned", "Answered", "resolved"):
+        assert label in history
+
+
+def test_overview_counts_overdue_per_office_and_person(client, world):
+    from datetime import timedelta
+
+    appeal = f.assign(
+        f.web_appeal(world.citizen_a, world.office_x), world.operator_x, world.deputy_person
+    )
+    Appeal.objects.filter(pk=appeal.pk).update(
+        due_on=appeal.registered_on - timedelta(days=1),
+        registered_on=appeal.registered_on - timedelta(days=30),
+    )
+    client.force_login(world.moderator_r)
+    page = client.get("/en/staff/overview/").content.decode()
+    assert world.office_x.name_en in page and world.deputy_person.name in page
+    client.force_login(world.operator_x)
+    assert client.get("/en/staff/overview/").status_code == 404
+
+
+def test_notifications_list_on_staff_page_has_no_addresses(client, appeals_world):
+    client.force_login(appeals_world.operator_x)
+    page = client.get(f"/en/staff/appeals/{appeals_world.appeal_a.number}/").content.decode()
+    assert Notification.objects.filter(appeal=appeals_world.appeal_a).exists()
+    assert "Notifications" in page
