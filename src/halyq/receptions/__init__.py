@@ -1,0 +1,1 @@
+"""Deputies' personal receptions: scheduled at reception offices, booked by citizens, attended."""
