@@ -236,3 +236,43 @@ def test_problem_cap():
     chain = [{**e, "payload": {"changed": True}} for e in dicts(build_entries(30))]
     report = verify_chain(chain, max_problems=5)
     assert len(report.problems) == 5 and report.problems_omitted == 25 and not report.ok
+
+
+def _withhold(entry_dict):
+    return {
+        "seq": entry_dict["seq"],
+        "prev_hash": entry_dict["prev_hash"],
+        "content_hash": entry_dict["content_hash"],
+        "entry_hash": entry_dict["entry_hash"],
+        "withheld": True,
+    }
+
+
+def test_withheld_entries_keep_the_chain_verifiable_without_their_content():
+    from halyq.ledger.chain import make_entry, verify_chain
+
+    entries, previous = [], None
+    for seq in range(1, 6):
+        previous = make_entry(
+            previous, seq, "appeal.registered", "2026-03-02T04:15:00Z", {"n": seq}
+        )
+        entries.append(previous.to_dict())
+    published = [_withhold(e) if e["seq"] in (2, 3) else e for e in entries]
+    report = verify_chain(published)
+    assert report.ok, report.problems
+
+
+def test_a_forged_withheld_entry_is_detected():
+    from halyq.ledger.chain import make_entry, verify_chain
+
+    entries, previous = [], None
+    for seq in range(1, 4):
+        previous = make_entry(
+            previous, seq, "appeal.registered", "2026-03-02T04:15:00Z", {"n": seq}
+        )
+        entries.append(previous.to_dict())
+    forged = _withhold(entries[1])
+    forged["content_hash"] = "0" * 64
+    report = verify_chain([entries[0], forged, entries[2]])
+    assert not report.ok
+    assert {p.code for p in report.problems} & {"entry_hash_mismatch", "prev_hash_mismatch"}

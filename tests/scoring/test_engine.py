@@ -480,3 +480,23 @@ def test_published_results_carry_decimal_strings_and_hash_canonically():
         canonical_json(data)
         == b'{"low":"0.0000","n":3,"ok":true,"parts":["0.3333",null],"score":"71.2500"}'
     )
+
+
+def test_inputs_written_and_read_back_recompute_the_same_result(tmp_path):
+    import pytest as _pytest
+
+    from halyq.scoring.inputs_io import InputsError, read_inputs, write_inputs
+    from halyq.scoring.simulation import _build_world  # a realistic world, small
+
+    as_of = date(2026, 6, 1)
+    world = _build_world(np.random.default_rng(3), 60, 3, 4, as_of.toordinal(), 365)
+    columns = (world.people, world.appeals, world.receptions, world.deliveries)
+    digest = write_inputs(tmp_path, columns, METHODOLOGY_V2)
+    (read_columns, methodology) = read_inputs(tmp_path, expected_hash=digest)
+    original = compute_columns(*columns, METHODOLOGY_V2, as_of)
+    again = compute_columns(*read_columns, methodology, as_of)
+    assert again.to_dict() == original.to_dict()
+    appeals = tmp_path / "appeals.csv"
+    appeals.write_text(appeals.read_text().replace(",5\n", ",1\n", 1))
+    with _pytest.raises(InputsError, match=r"appeals\.csv does not match"):
+        read_inputs(tmp_path, expected_hash=digest)

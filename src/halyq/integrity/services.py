@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from halyq.integrity.models import LedgerEntry, LedgerHead
+from halyq.integrity.signals import event_recorded
 from halyq.ledger.chain import ChainHead, make_entry
 
 
@@ -50,4 +51,5 @@ def event_record(
         region=str(payload.get("region") or ""),
     )
     LedgerHead.objects.filter(pk=1).update(seq=entry.seq, entry_hash=entry.entry_hash)
+    event_recorded.send(sender=LedgerEntry, kind=kind, payload=row.payload)
     return row

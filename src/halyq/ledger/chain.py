@@ -76,6 +76,11 @@ FIRST_SEQ: Final = 1
 ENTRY_KEYS: Final = frozenset(
     {"seq", "prev_hash", "kind", "occurred_at", "payload", "content_hash", "entry_hash"}
 )
+WITHHELD_KEYS: Final = frozenset({"seq", "prev_hash", "content_hash", "entry_hash", "withheld"})
+"""A *withheld* entry (an event of a region whose rating is still in pilot) is published
+as ``{"content_hash","entry_hash","prev_hash","seq","withheld":true}``: its content is
+not shown, but it still links the chain, because ``entry_hash`` is checked against
+``prev_hash`` and the given ``content_hash``."""
 
 _HEX64: Final = re.compile(r"[0-9a-f]{64}")
 
@@ -303,6 +308,7 @@ class ChainVerifier:
     _head_seq: int = 0
     _head_hash: str = GENESIS_HASH
     _after_unreadable: bool = False
+    withheld_entries: int = 0
 
     # -- problems and state ---------------------------------------------------------
 
@@ -356,6 +362,8 @@ class ChainVerifier:
         pass precomputed content bytes, only when the caller has already established
         that they equal :func:`content_bytes` of this entry.
         """
+        if type(entry) is dict and entry.keys() == WITHHELD_KEYS:
+            return self._feed_withheld(entry, line)
         # Fast path: an intact entry that is exactly the next one. Everything is checked;
         # formats (hex digits etc.) need no separate test because the values are equal
         # to freshly computed hashes. Anything unusual goes to the diagnosing path.
@@ -396,6 +404,46 @@ class ChainVerifier:
                             self._head_hash = e_hash
                             return e_hash
         return self._feed_slow(entry, line, content)
+
+    def _feed_withheld(self, entry: Mapping[str, Any], line: int | None) -> str | None:
+        self.entries_checked += 1
+        self.withheld_entries += 1
+        if line is None:
+            line = self.entries_checked
+        seq, prev_hash = entry["seq"], entry["prev_hash"]
+        c_hash, e_hash = entry["content_hash"], entry["entry_hash"]
+        after_unreadable, self._after_unreadable = self._after_unreadable, False
+        if entry["withheld"] is not True or type(seq) is not int:
+            self.add_problem(
+                "bad_withheld_entry",
+                "a withheld entry needs an integer seq and withheld: true",
+                line,
+            )
+            return None
+        if not all(_is_hex64(value) for value in (prev_hash, c_hash, e_hash)):
+            self.add_problem(
+                "bad_withheld_entry", "a hash is not 64 lowercase hex digits", line, seq
+            )
+            return None
+        expected = self._expected_seq
+        if seq != expected and not (after_unreadable and seq == expected + 1):
+            code = "seq_repeated" if seq < expected else "seq_gap"
+            self.add_problem(code, f"seq {seq} where {expected} was expected", line, seq)
+        elif prev_hash not in self._prev_hashes:
+            self.add_problem(
+                "prev_hash_mismatch", "prev_hash is not the previous entry's entry_hash", line, seq
+            )
+        if entry_hash(prev_hash, c_hash) != e_hash:
+            self.add_problem(
+                "entry_hash_mismatch",
+                "entry_hash is not SHA-256(prev_hash || content_hash)",
+                line,
+                seq,
+            )
+        self._expected_seq = seq + 1
+        self._prev_hashes = (e_hash,)
+        self._head_seq, self._head_hash = seq, e_hash
+        return str(e_hash)
 
     def _feed_slow(
         self,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -26,6 +26,9 @@ COMPONENTS: Final[tuple[str, ...]] = (
 """The rating components, in their canonical order."""
 
 WEIGHT_TOLERANCE: Final[float] = 1e-9
+
+
+_FRACTIONAL_DEFENCES = frozenset({"burst_factor", "similar_comment_threshold"})
 
 
 class MethodologyError(ValueError):
@@ -56,6 +59,7 @@ class Methodology:
     timeliness_target_working_days: int
     direct_contact_held_weight: float
     delivery_dispute_discount: float
+    defences: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
     def __hash__(self) -> int:
         return hash(self.to_json())
@@ -122,6 +126,19 @@ class Methodology:
         dispute_discount = dlv.number("dispute_discount", minimum=0.0, maximum=1.0)
         dlv.finish()
 
+        guard = reader.section("defences")
+        defences = {
+            "burst_factor": guard.number("burst_factor", exclusive_minimum=1.0),
+            "burst_minimum": float(guard.integer("burst_minimum", minimum=2)),
+            "new_account_hours": float(guard.integer("new_account_hours", minimum=0)),
+            "shared_network_accounts": float(guard.integer("shared_network_accounts", minimum=2)),
+            "similar_comment_threshold": guard.number(
+                "similar_comment_threshold", exclusive_minimum=0.0, maximum=1.0
+            ),
+            "per_author_per_person": float(guard.integer("per_author_per_person", minimum=1)),
+        }
+        guard.finish()
+
         reader.finish()
         return cls(
             version=version,
@@ -144,6 +161,7 @@ class Methodology:
             timeliness_target_working_days=target_days,
             direct_contact_held_weight=held_weight,
             delivery_dispute_discount=dispute_discount,
+            defences=MappingProxyType(defences),
         )
 
     @classmethod
@@ -184,6 +202,10 @@ class Methodology:
             },
             "direct_contact": {"held_weight": self.direct_contact_held_weight},
             "delivery": {"dispute_discount": self.delivery_dispute_discount},
+            "defences": {
+                name: (value if name in _FRACTIONAL_DEFENCES else int(value))
+                for name, value in self.defences.items()
+            },
         }
 
     def to_json(self) -> str:

@@ -45,6 +45,14 @@ V1_DICT: Final[dict[str, Any]] = {
     "timeliness": {"speed_weight": 0.25, "target_working_days": 15},
     "direct_contact": {"held_weight": 0.5},
     "delivery": {"dispute_discount": 1.0},
+    "defences": {
+        "burst_factor": 4.0,
+        "burst_minimum": 5,
+        "new_account_hours": 48,
+        "shared_network_accounts": 3,
+        "similar_comment_threshold": 0.8,
+        "per_author_per_person": 3,
+    },
 }
 """Methodology v1: programme delivery is computed and shown but weighs nothing."""
 

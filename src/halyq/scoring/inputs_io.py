@@ -1,0 +1,169 @@
+"""The engine's exact inputs as open files, so anyone can recompute a published rating.
+
+Each published snapshot keeps the columns it was computed from in a directory of
+plain CSV files (integers, dates as ISO `YYYY-MM-DD` days counted by
+`date.toordinal()` are given as ordinals to stay exact and fast; floats written with
+17 significant digits, which read back bit for bit), plus `methodology.json` (the
+version's parameters, exactly) and `manifest.json` (the SHA-256 of every file). The
+hash of the manifest is recorded in the tamper-evident log with the snapshot, so the
+inputs cannot be changed afterwards without the change showing.
+
+Files: people.csv (index, person_id, group), categories.csv (index, code),
+appeals.csv (person, category, registered, answered, due, working_days, resolution,
+transferred, counts, evaluation — see halyq.scoring.columns for the codes),
+receptions.csv (person, held_on, scheduled_slots, booked, attended, held),
+deliveries.csv (person, weight, due, on_time, dispute_share).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from halyq.scoring.columns import AppealColumns, DeliveryColumns, PeopleColumns, ReceptionColumns
+from halyq.scoring.methodology import Methodology
+
+APPEAL_FIELDS: Final = (
+    "person",
+    "category",
+    "registered",
+    "answered",
+    "due",
+    "working_days",
+    "resolution",
+    "transferred",
+    "counts",
+    "evaluation",
+)
+RECEPTION_FIELDS: Final = ("person", "held_on", "scheduled_slots", "booked", "attended", "held")
+DELIVERY_FIELDS: Final = ("person", "weight", "due", "on_time", "dispute_share")
+FILES: Final = (
+    "people.csv",
+    "categories.csv",
+    "appeals.csv",
+    "receptions.csv",
+    "deliveries.csv",
+    "methodology.json",
+)
+
+Columns = tuple[PeopleColumns, AppealColumns, ReceptionColumns, DeliveryColumns]
+
+
+class InputsError(ValueError):
+    """The inputs directory is missing a file, or a file is malformed or altered."""
+
+
+def _matrix(path: Path, header: tuple[str, ...], columns: list[npt.NDArray[Any]], fmt: str) -> None:
+    data = np.column_stack(columns) if columns[0].shape[0] else np.zeros((0, len(header)))
+    np.savetxt(path, data, fmt=fmt, delimiter=",", header=",".join(header), comments="")
+
+
+def write_inputs(directory: Path, columns: Columns, methodology: Methodology) -> str:
+    """Write the inputs; return the manifest's SHA-256 (what the log records)."""
+    people, appeals, receptions, deliveries = columns
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / "people.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("index", "person_id", "group"))
+        writer.writerows(
+            (i, p, g) for i, (p, g) in enumerate(zip(people.person_ids, people.groups, strict=True))
+        )
+    with (directory / "categories.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("index", "code"))
+        writer.writerows(enumerate(appeals.categories))
+    _matrix(
+        directory / "appeals.csv",
+        APPEAL_FIELDS,
+        [getattr(appeals, f).astype(np.int64) for f in APPEAL_FIELDS],
+        "%d",
+    )
+    _matrix(
+        directory / "receptions.csv",
+        RECEPTION_FIELDS,
+        [getattr(receptions, f).astype(np.int64) for f in RECEPTION_FIELDS],
+        "%d",
+    )
+    _matrix(
+        directory / "deliveries.csv",
+        DELIVERY_FIELDS,
+        [getattr(deliveries, f).astype(np.float64) for f in DELIVERY_FIELDS],
+        "%.17g",
+    )
+    (directory / "methodology.json").write_text(methodology.to_json(), encoding="utf-8")
+    manifest = {name: hashlib.sha256((directory / name).read_bytes()).hexdigest() for name in FILES}
+    body = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode()
+    (directory / "manifest.json").write_bytes(body)
+    return hashlib.sha256(body).hexdigest()
+
+
+def _read_matrix(path: Path, header: tuple[str, ...], dtype: type) -> npt.NDArray[Any]:
+    text = path.read_text(encoding="utf-8")
+    first, _, rest = text.partition("\n")
+    if tuple(first.strip().split(",")) != header:
+        raise InputsError(f"{path.name}: the header must be {','.join(header)}")
+    if not rest.strip():
+        return np.zeros((0, len(header)), dtype=dtype)
+    try:
+        data: npt.NDArray[Any] = np.loadtxt(io.StringIO(rest), delimiter=",", dtype=dtype, ndmin=2)
+    except ValueError as error:
+        raise InputsError(f"{path.name}: {error}") from error
+    if data.shape[1] != len(header):
+        raise InputsError(f"{path.name}: every row needs {len(header)} values")
+    return data
+
+
+def read_inputs(directory: Path, expected_hash: str | None = None) -> tuple[Columns, Methodology]:
+    """Read and check the inputs (against `expected_hash` when given)."""
+    try:
+        body = (directory / "manifest.json").read_bytes()
+        manifest = json.loads(body)
+        if expected_hash is not None and hashlib.sha256(body).hexdigest() != expected_hash:
+            raise InputsError("manifest.json does not match the hash recorded with the snapshot")
+        for name in FILES:
+            if hashlib.sha256((directory / name).read_bytes()).hexdigest() != manifest.get(name):
+                raise InputsError(f"{name} does not match its SHA-256 in manifest.json")
+        with (directory / "people.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))[1:]
+        with (directory / "categories.csv").open(encoding="utf-8", newline="") as handle:
+            categories = tuple(row[1] for row in list(csv.reader(handle))[1:])
+        methodology = Methodology.from_json(
+            (directory / "methodology.json").read_text(encoding="utf-8")
+        )
+    except (OSError, ValueError, IndexError) as error:
+        if isinstance(error, InputsError):
+            raise
+        raise InputsError(f"{directory}: {error}") from error
+    people = PeopleColumns(tuple(row[1] for row in rows), tuple(row[2] for row in rows))
+    a = _read_matrix(directory / "appeals.csv", APPEAL_FIELDS, np.int64)
+    appeals = AppealColumns.build(
+        categories=categories,
+        **{f: a[:, i] for i, f in enumerate(APPEAL_FIELDS) if f not in {"transferred", "counts"}},
+        transferred=a[:, 7].astype(bool),
+        counts=a[:, 8].astype(bool),
+    )
+    r = _read_matrix(directory / "receptions.csv", RECEPTION_FIELDS, np.int64)
+    receptions = ReceptionColumns.build(
+        person=r[:, 0],
+        held_on=r[:, 1],
+        scheduled_slots=r[:, 2],
+        booked=r[:, 3],
+        attended=r[:, 4],
+        held=r[:, 5].astype(bool),
+    )
+    d = _read_matrix(directory / "deliveries.csv", DELIVERY_FIELDS, np.float64)
+    deliveries = DeliveryColumns.build(
+        person=d[:, 0].astype(np.int64),
+        weight=d[:, 1],
+        due=d[:, 2].astype(np.int64),
+        on_time=d[:, 3].astype(bool),
+        dispute_share=d[:, 4],
+    )
+    return (people, appeals, receptions, deliveries), methodology

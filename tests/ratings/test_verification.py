@@ -1,0 +1,102 @@
+"""An export of a real world verifies, and every kind of tampering is caught."""
+
+import json
+import shutil
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from halyq.integrity.models import LedgerEntry
+from halyq.ledger.canonical import canonical_json
+from halyq.ratings.services import evaluation_submit, publication_mode_set
+from halyq.ratings.snapshots import inputs_directory, snapshot_compute
+from halyq.verification import main as verify
+
+pytestmark = pytest.mark.django_db
+
+
+def export(directory, snapshot):
+    with (directory / "events.jsonl").open("wb") as handle:
+        for entry in LedgerEntry.objects.order_by("seq"):
+            handle.write(canonical_json(entry.to_dict()) + b"\n")
+    results = sorted((row.data for row in snapshot.results.all()), key=lambda r: r["person_id"])
+    snapshots = [
+        {
+            "snapshot_id": snapshot.id,
+            "as_of": snapshot.as_of.isoformat(),
+            "chain_head_seq": snapshot.chain_head_seq,
+            "chain_head_hash": snapshot.chain_head_hash,
+            "merkle_root": snapshot.merkle_root,
+            "inputs_hash": snapshot.inputs_hash,
+            "results": results,
+        }
+    ]
+    (directory / "snapshots.json").write_text(json.dumps(snapshots, ensure_ascii=False))
+    shutil.copytree(inputs_directory(snapshot.id), directory / "snapshot_inputs" / str(snapshot.id))
+
+
+@pytest.fixture
+def exported(tmp_path, methodology, answered_appeal, astana, django_capture_on_commit_callbacks):
+    publication_mode_set(region=astana, mode="public", public_from=timezone.localdate())
+    for resolution, score in [
+        ("yes", 5),
+        ("partly", 3),
+        ("no", 1),
+        ("yes", 4),
+        ("yes", 5),
+        ("no", 2),
+    ]:
+        appeal = answered_appeal(resolution=resolution)
+        evaluation_submit(user=appeal.author, appeal=appeal, score=score)
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot = snapshot_compute(now=timezone.now() + timedelta(days=6))
+    export(tmp_path, snapshot)
+    return tmp_path
+
+
+def test_an_untampered_export_verifies_and_recomputes_identically(exported, capsys):
+    assert verify([str(exported), "--workers", "1"]) == 0
+    assert "identical" in capsys.readouterr().out
+
+
+def test_a_changed_published_score_is_caught(exported, capsys):
+    snapshots = json.loads((exported / "snapshots.json").read_text())
+    person = next(r for r in snapshots[0]["results"] if r["status"] == "rated")
+    person["score"] = "99.0000"
+    (exported / "snapshots.json").write_text(json.dumps(snapshots, ensure_ascii=False))
+    assert verify([str(exported), "--workers", "1"]) == 1
+    out = capsys.readouterr().out
+    assert person["person_id"] in out and "score" in out
+
+
+def test_changed_inputs_are_caught(exported, capsys):
+    [inputs] = list((exported / "snapshot_inputs").iterdir())
+    appeals = inputs / "appeals.csv"
+    lines = appeals.read_text().splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",1"
+    appeals.write_text("\n".join(lines) + "\n")
+    assert verify([str(exported), "--workers", "1"]) == 1
+    assert "appeals.csv does not match" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("tamper", ["change", "delete", "reorder", "insert"])
+def test_tampered_events_are_caught(exported, tamper, capsys):
+    path = exported / "events.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    if tamper == "change":
+        lines[2] = (
+            lines[2]
+            .replace(b'"score":5', b'"score":1')
+            .replace(b'"counts":true', b'"counts":false')
+        )
+        assert lines[2] != path.read_bytes().splitlines(keepends=True)[2]
+    elif tamper == "delete":
+        del lines[3]
+    elif tamper == "reorder":
+        lines[3], lines[4] = lines[4], lines[3]
+    else:
+        lines.insert(3, lines[3])
+    path.write_bytes(b"".join(lines))
+    assert verify([str(exported), "--workers", "1"]) == 1
+    assert "FAILED" in capsys.readouterr().out
