@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from halyq.directory.importing import ImportFailed, people_import
+from halyq.programmes.importing import roadmap_import
 
-IMPORTERS = {"people": people_import}
+IMPORTERS = {"people": people_import, "roadmap": roadmap_import}
 
 
 class Command(BaseCommand):
