@@ -55,6 +55,12 @@ format: install ## Apply ruff's formatting and safe fixes
 messages: install ## Extract strings into the kk/ru .po files and compile them
 	cd src/halyq && HALYQ_VAR_DIR=../../var ../../$(BIN)/halyq makemessages -l kk -l ru -l en --no-obsolete --ignore 'seeding/*' && ../../$(BIN)/halyq compilemessages
 
+fuzz: install ## Fuzz the HTTP API longer: schemathesis, every role, every operation
+	DJANGO_SETTINGS_MODULE=halyq.config.settings.test HALYQ_FUZZ_EXAMPLES=$${HALYQ_FUZZ_EXAMPLES:-25} \
+	  $(BIN)/pytest tests/api/test_fuzz.py -p no:logging $(PYTEST_ARGS)
+
+.PHONY: fuzz
+
 bench: install ## Run the self-contained benchmarks (docs/benchmarks.md lists them all, with their set-up)
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_ledger.py --events 1000000

@@ -20,6 +20,17 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
+def django_db_serialized_rollback():
+    """Every transactional test gets the migrated data (regions, consent texts...) back.
+
+    A transactional test empties the database when it ends; one without serialized
+    rollback lets Django re-create content types afterwards, and the next test that
+    restores the serialized data then collides with them. Requesting this fixture is
+    pytest-django's switch for `serialized_rollback`, so here it is on for all.
+    """
+
+
+@pytest.fixture(autouse=True)
 def ledger_triggers_around_flush(request):
     """Let transactional tests' teardown flush the append-only ledger table.
 

@@ -106,6 +106,7 @@ def test_check_deploy_is_clean_with_a_production_environment(tmp_path):
         SECRET_KEY="k" * 20 + "-production-secret-from-the-environment-!@#$%^&*()",
         ALLOWED_HOSTS="halyq.kz",
         HALYQ_PSEUDONYM_KEY="p" * 40,
+        HALYQ_FIELD_ENCRYPTION_KEYS="kWXQFBLyQUXrXW2tqhWZtNi4DJAVA9Y1ij5TMNDT_Ho=",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout

@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> None:
     argv[0] = "halyq"
     if argv[1:2] == ["verify"]:
         # Verification needs no database and no Django: anyone can run it on an export.
-        from halyq.ledger.verify import main as verify
+        from halyq.verification import main as verify
 
         raise SystemExit(verify(argv[2:]))
     from django.core.exceptions import ImproperlyConfigured

@@ -108,3 +108,30 @@ def test_language_switch_sets_kazakh(client, example_world):
     response = client.post("/i18n/setlang/", {"language": "kk", "next": "/people/"}, follow=True)
     assert response.redirect_chain[-1][0] == "/kk/people/"
     assert 'lang="kk"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("cookie", "page", "language", "lands_on"),
+    [
+        ("ru", "/kk/people/?region=71", "ru", "/people/?region=71"),
+        ("ru", "/kk/people/", "en", "/en/people/"),
+        ("kk", "/en/people/", "kk", "/kk/people/"),
+        ("kk", "/people/", "en", "/en/people/"),
+    ],
+)
+def test_language_switch_works_from_every_language(
+    client, example_world, cookie, page, language, lands_on
+):
+    # The language cookie is what a previous switch left behind; the page's own prefix
+    # must decide how `next` is read, or the reader stays where they were.
+    client.cookies["django_language"] = cookie
+    response = client.post("/i18n/setlang/", {"language": language, "next": page})
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
+    assert client.get(lands_on).content.decode().count(f'<html lang="{language}">') == 1
+
+
+def test_language_switch_refuses_foreign_next(client, db):
+    response = client.post("/i18n/setlang/", {"language": "kk", "next": "https://evil.example/"})
+    # An off-site `next` is dropped for the home page in the new language.
+    assert response["Location"] == "/kk/"

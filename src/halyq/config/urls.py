@@ -5,8 +5,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from halyq.core import views as core_views
+
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's own view, wrapped so that switching works from every language's pages.
+    path("i18n/setlang/", core_views.language_set, name="set_language"),
+    path("api/", include("halyq.api.urls")),
+    path("open311/v2/", include("halyq.api.open311_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -14,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("people/", include("halyq.directory.urls")),
     path("accounts/", include("halyq.accounts.urls")),
     path("", include("halyq.appeals.urls")),
+    path("receptions/", include("halyq.receptions.urls")),
     path("rating/", include("halyq.ratings.urls")),
     path("programmes/", include("halyq.programmes.urls")),
     path("open-data/", include("halyq.opendata.urls")),

@@ -1,5 +1,10 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.i18n import set_language
 
 from halyq.directory import selectors as directory_selectors
 
@@ -38,3 +43,17 @@ def _error(request, status, title, exception):
         {"status": status, "title": title, "detail": detail},
         status=status,
     )
+
+
+def language_set(request):
+    """Django's `set_language`, reading `next` in the language its own path is in.
+
+    Django translates `next` by resolving it in the *active* language, which on this
+    URL comes from the cookie, not from the page the reader was on: switching from a
+    `/kk/...` page while the cookie still said Russian sent the reader back to the
+    Kazakh page. Resolving `next` in its own language makes every direction work.
+    """
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    page_language = translation.get_language_from_path(urlsplit(next_url).path)
+    with translation.override(page_language or settings.LANGUAGE_CODE):
+        return set_language(request)

@@ -39,10 +39,17 @@ INSTALLED_APPS = [
     "halyq.directory",
     "halyq.integrity",
     "halyq.appeals",
+    "halyq.receptions",
     "halyq.ratings",
     "halyq.programmes",
     "halyq.opendata",
     "halyq.news",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "halyq.api",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +57,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -169,3 +177,75 @@ HALYQ_PAGE_SIZE = 25
 # It never enters the database; production refuses to start without it.
 HALYQ_PSEUDONYM_KEY = os.environ.get("HALYQ_PSEUDONYM_KEY", "")
 HALYQ_REQUIRE_SECRETS = False
+# The exact inputs of each published rating snapshot, published with the open data.
+HALYQ_SNAPSHOT_INPUTS_DIR = VAR_DIR / "snapshot_inputs"
+
+
+# --- HTTP API (halyq.api): REST API v1, OpenAPI schema, CORS, Open311 -------------------
+# docs/api.md explains each choice. Public reads are open to any origin (CORS) and carry
+# ETags; everything else needs a token or a session (with CSRF) and is throttled per user.
+HALYQ_API_ANON_RATE = os.environ.get("HALYQ_API_ANON_RATE", "60/min")
+HALYQ_API_USER_RATE = os.environ.get("HALYQ_API_USER_RATE", "600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "halyq.api.authentication.HashedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["halyq.api.parsers.LimitedJSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "halyq.api.pagination.PagePagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "halyq.api.throttling.AnonymousClientThrottle",
+        "halyq.api.throttling.UserThrottle",
+    ],
+    "EXCEPTION_HANDLER": "halyq.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # How many proxies (nginx) stand in front: the client address is taken from
+    # X-Forwarded-For only that deep, so a client cannot forge its way past throttling.
+    "NUM_PROXIES": int(os.environ.get("HALYQ_API_NUM_PROXIES", "0")),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Halyq API",
+    "DESCRIPTION": "The public data and the citizen and staff workflows of Halyq. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AppealResolutionEnum": "halyq.appeals.workflow.Resolution",
+        "CitizenVerdictEnum": ["yes", "partly", "no"],
+        "EvaluationStatusEnum": "halyq.ratings.models.Evaluation.Status",
+        "DisputeStatusEnum": "halyq.ratings.models.Dispute.Status",
+        "AppealChannelEnum": "halyq.appeals.models.Channel",
+        "BookingChannelEnum": "halyq.receptions.models.Booking.Channel",
+        "BookingStatusEnum": "halyq.receptions.models.Booking.Status",
+        "ReceptionStatusEnum": "halyq.receptions.models.Reception.Status",
+        "PublishOrRejectEnum": ["publish", "reject"],
+        "HeldEvaluationDecisionEnum": ["restore", "exclude"],
+        "DisputeDecisionEnum": ["uphold", "reject"],
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "halyq.api.schema.add_problem_responses",
+    ],
+}
+# CORS only for public, read-only endpoints (halyq.api.cors lists them); authenticated
+# endpoints never answer with CORS headers, and no credentials are allowed cross-site.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_URLS_REGEX = r"^/api/v1/(regions|districts|council-levels|organizations|persons|posts|memberships|offices|categories|receptions|ratings|methodology|snapshots|news|news-categories)(/.*)?$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "content-type"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Content-Language"]
+CORS_PREFLIGHT_MAX_AGE = 86_400

@@ -1,6 +1,8 @@
 """Settings for the test suite: fast hashing, mail kept in memory."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from halyq.config.settings.base import *  # noqa: F403
 
@@ -14,9 +16,13 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["*"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+HALYQ_SNAPSHOT_INPUTS_DIR = Path(tempfile.mkdtemp(prefix="halyq-test-inputs-"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — whitenoise warns about a missing root
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not Django's shared-cache memory database: shared cache locks whole
     # tables and ignores the busy timeout, so concurrency tests would see errors a
     # real deployment never does.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    # One file per test process, so parallel runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"halyq-test-{os.getpid()}.sqlite3")
+    }
