@@ -223,3 +223,17 @@ def test_unconfirmed_account_appeal_is_stored_but_does_not_count_until_confirmed
     assert services.appeals_author_confirmed(user=world.citizen_a) == 1
     assert Appeal.objects.get(pk=appeal.pk).citizen_confirmed_at is not None
     assert LedgerEntry.objects.filter(kind="appeal.author_confirmed").count() == 1
+
+
+def test_confirming_the_email_by_its_link_makes_earlier_web_appeals_count(client, world):
+    from halyq.accounts.services import email_confirmation_token
+
+    world.citizen_a.email_confirmed_at = None
+    world.citizen_a.save()
+    appeal = f.web_appeal(world.citizen_a, world.office_x)
+    client.get(f"/en/accounts/confirm/{email_confirmation_token(world.citizen_a)}/")
+    assert Appeal.objects.get(pk=appeal.pk).citizen_confirmed_at is not None
+    assert LedgerEntry.objects.filter(kind="appeal.author_confirmed").count() == 1
+    # A second click on the link confirms nothing twice.
+    client.get(f"/en/accounts/confirm/{email_confirmation_token(world.citizen_a)}/")
+    assert LedgerEntry.objects.filter(kind="appeal.author_confirmed").count() == 1

@@ -25,7 +25,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from halyq.accounts import emails, encryption, personal_data, selectors
+from halyq.accounts import emails, encryption, personal_data, selectors, signals
 from halyq.accounts.iin import validate_iin
 from halyq.accounts.models import Consent, ConsentText, User
 from halyq.accounts.phone import normalize_kazakhstan_phone
@@ -236,6 +236,7 @@ def user_confirm_email(*, token: str) -> Confirmation:
             return Confirmation(user=user, newly_confirmed=False)
         user.email_confirmed_at = timezone.now()
         user.save(update_fields=["email_confirmed_at"])
+        signals.email_confirmed.send(sender=User, user=user)
     logger.info("account %s confirmed its email", user.pk)
     return Confirmation(user=user, newly_confirmed=True)
 
