@@ -367,3 +367,29 @@ def test_notifications_list_on_staff_page_has_no_addresses(client, appeals_world
     page = client.get(f"/en/staff/appeals/{appeals_world.appeal_a.number}/").content.decode()
     assert Notification.objects.filter(appeal=appeals_world.appeal_a).exists()
     assert "Notifications" in page
+
+
+@pytest.mark.parametrize(("who", "sees_it"), [("operator_x", True), ("citizen_a", False)])
+def test_the_staff_workspace_link_is_in_the_header_of_every_page_for_staff_only(
+    client, world, who, sees_it
+):
+    client.force_login(getattr(world, who))
+    for page in ("/en/", "/en/people/", "/en/news/"):
+        html = client.get(page).content.decode()
+        assert ('href="/en/staff/"' in html) is sees_it, page
+
+
+def test_the_reception_link_prefills_the_operator_form_with_what_the_operator_may_use(
+    client, world
+):
+    client.force_login(world.operator_x)
+    query = f"office={world.office_x.pk}&addressed_person={world.deputy_person.pk}&channel=walk_in"
+    form = client.get(f"/en/staff/new/?{query}").context["form"]
+    assert form.initial["office"] == world.office_x
+    assert form.initial["addressed_person"] == world.deputy_person
+    assert form.initial["channel"] == "walk_in"
+    # Another region's office and deputy, or nonsense, are not offered.
+    query = f"office={world.office_y.pk}&addressed_person={world.other_person.pk}&channel=x"
+    form = client.get(f"/en/staff/new/?{query}").context["form"]
+    assert form.initial.get("office") == world.office_x  # the operator's only office
+    assert "addressed_person" not in form.initial and "channel" not in form.initial
