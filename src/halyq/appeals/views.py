@@ -556,6 +556,19 @@ def staff_export(request):
     return response
 
 
+def _operator_form_prefill(query, offices, people) -> dict:
+    """Start values from the address (a reception visit links here with its office,
+    deputy and channel); only ids this operator may use are taken, the rest is ignored."""
+    initial = {"office": offices.first()} if offices.count() == 1 else {}
+    if (office_id := query.get("office", "")).isdigit():
+        initial["office"] = offices.filter(pk=office_id).first() or initial.get("office")
+    if (person_id := query.get("addressed_person", "")).isdigit():
+        initial["addressed_person"] = people.filter(pk=person_id).first()
+    if query.get("channel") in dict(forms.OperatorAppealForm.base_fields["channel"].choices):
+        initial["channel"] = query["channel"]
+    return {key: value for key, value in initial.items() if value is not None}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def operator_register(request):
@@ -568,7 +581,7 @@ def operator_register(request):
         .distinct()
         .order_by("family_name_ru", "given_name_ru")
     )
-    initial = {"office": offices.first()} if offices.count() == 1 else {}
+    initial = _operator_form_prefill(request.GET, offices, people)
     form = forms.OperatorAppealForm(
         request.POST or None, request.FILES or None, offices=offices, people=people, initial=initial
     )
