@@ -115,3 +115,13 @@ def test_my_data_is_the_sites_download_and_only_mine(appeals_world):
     text = response.content.decode()
     assert "citizen.a@example.kz" in text
     assert "citizen.b@example.kz" not in text and w.appeal_b.number not in text
+
+
+def test_deciding_an_unknown_comment_is_a_problem_404_not_a_crash(pending_comment):
+    response = token_client(publisher()).post(
+        f"/api/v1/staff/moderation/comments/{pending_comment.pk + 1000}/decision/",
+        {"decision": "publish"},
+        format="json",
+    )
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/problem+json")

@@ -2,17 +2,15 @@
 
 Rules:
 - An answer is cached as (ETag, body) under a key made of a *version* the caller gives
-  (for the rating: the latest public snapshot, the ratings app's version counter, the set
-  of public regions and this module's generation) and the request's path and query. A
+  (for the rating: the latest public snapshot, the ratings app's version counter, which
+  every snapshot bumps, and the set of public regions) and the request's path and query. A
   repeated request is answered from the cache without touching the database, as a 304
   when its `If-None-Match` is current. Only 200 answers are cached, so a bad query is
   checked every time.
-- `rating_changed()` starts a new generation: call it when the public rating changes
-  (the ratings app's own version counter, bumped after every snapshot, does the same).
-  With a shared cache (Redis) every process sees it at once; with the per-process memory
-  cache, other processes follow their own cache's expiry (the ratings app keeps its
-  latest snapshot for an hour there). Bodies expire after BODY_SECONDS in any case, so a
-  corrected name shows within that time.
+- With a shared cache (Redis) every process sees a new version at once; with the
+  per-process memory cache, other processes follow their own cache's expiry (the ratings
+  app keeps its latest snapshot for an hour there). Bodies expire after BODY_SECONDS in
+  any case, so a corrected name shows within that time.
 """
 
 from __future__ import annotations
@@ -25,20 +23,7 @@ from django.http import HttpResponse
 
 from halyq.api import etag
 
-GENERATION_KEY = "halyq:api:rating-generation"
 BODY_SECONDS = 600
-
-
-def rating_changed() -> None:
-    """Call when the public rating changes (a snapshot published, a live update shown)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
-
-
-def generation() -> int:
-    return int(cache.get(GENERATION_KEY) or 0)
 
 
 def request_key(request) -> str:

@@ -12,6 +12,7 @@ Rules:
 from __future__ import annotations
 
 import django_filters
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -212,7 +213,7 @@ class CommentModerationViewSet(mixins.ListModelMixin, ApiGenericViewSet):
     )
     @action(detail=True, methods=["post"], url_path="decision", filterset_class=None)
     def decision(self, request, pk=None):
-        comment = Comment.objects.select_related("article").get(pk=int(pk))
+        comment = get_object_or_404(Comment.objects.select_related("article"), pk=int(pk))
         payload = CommentDecisionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.comment_decide(

@@ -228,7 +228,7 @@ def rating_version() -> tuple[Snapshot | None, str]:
     """The latest public snapshot and the version its cached answers are keyed on."""
     snapshot = selectors.public_snapshot()
     regions = ",".join(map(str, sorted(public_region_ids())))
-    version = f"{api_cache.generation()}.{selectors.rating_version()}.{snapshot.pk if snapshot else 0}.{hashlib.sha256(regions.encode()).hexdigest()[:12]}"
+    version = f"{selectors.rating_version()}.{snapshot.pk if snapshot else 0}.{hashlib.sha256(regions.encode()).hexdigest()[:12]}"
     return snapshot, version
 
 
