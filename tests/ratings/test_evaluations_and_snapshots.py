@@ -148,3 +148,43 @@ def test_public_snapshot_leaves_out_pilot_regions_and_fresh_evaluations(
     )
     published = LedgerEntry.objects.filter(kind="snapshot.published").last()
     assert published.payload["merkle_root"] == later.merkle_root
+
+
+def test_one_transaction_refreshes_each_named_person_once(
+    methodology, deputy, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from halyq.integrity.services import event_record
+    from halyq.ratings import live
+
+    person = str(deputy.public_id)
+    refreshed = []
+    real_refresh = live.live_refresh
+    live.live_refresh = lambda *, person_public_id: refreshed.append(person_public_id)
+    try:
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            transaction.atomic(),
+        ):
+            for kind in ("appeal.assigned", "appeal.answered", "appeal.closed"):
+                event_record(kind=kind, payload={"person": person}, occurred_at=timezone.now())
+            # A rolled-back savepoint takes its own queued refresh with it.
+            with pytest.raises(RuntimeError), transaction.atomic():
+                event_record(
+                    kind="appeal.closed", payload={"person": person}, occurred_at=timezone.now()
+                )
+                raise RuntimeError
+        assert len(callbacks) == 1 and refreshed == [person]
+        # While the generator pauses refreshes, events queue none.
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            live.live_refresh_paused(),
+            transaction.atomic(),
+        ):
+            event_record(
+                kind="appeal.closed", payload={"person": person}, occurred_at=timezone.now()
+            )
+        assert callbacks == [] and refreshed == [person]
+    finally:
+        live.live_refresh = real_refresh

@@ -9,6 +9,10 @@ the same baselines.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
@@ -127,8 +131,53 @@ def _delivery_records(columns, person_id: str) -> list[DeliveryRecord]:
     ]
 
 
+_paused = threading.local()
+
+
+@contextmanager
+def live_refresh_paused() -> Iterator[None]:
+    """Record events without refreshing live scores, for bulk writers (the generator).
+
+    Whoever pauses must leave live scores right afterwards: the generator ends with a
+    staff snapshot, which writes every person's live score at once.
+    """
+    _paused.active = True
+    try:
+        yield
+    finally:
+        _paused.active = False
+
+
+class _PendingRefresh:
+    """The people whose live score one transaction changed, refreshed once after commit."""
+
+    def __init__(self) -> None:
+        self.people: set[str] = set()
+
+    def __call__(self) -> None:
+        for person in sorted(self.people):
+            live_refresh(person_public_id=person)
+
+
 @receiver(event_recorded)
 def refresh_after_commit(sender, kind: str, payload: dict, **kwargs) -> None:
     person = payload.get("person")
-    if isinstance(person, str):
-        transaction.on_commit(lambda: live_refresh(person_public_id=person))
+    if not isinstance(person, str) or getattr(_paused, "active", False):
+        return
+    connection = transaction.get_connection()
+    # One refresh per person per atomic block, however many events name them: reuse the
+    # callback queued at this same savepoint depth (Django keeps each callback with the
+    # savepoints open when it was queued, and drops it if one of them rolls back).
+    here = set(connection.savepoint_ids)
+    pending = next(
+        (
+            call
+            for savepoints, call, _ in connection.run_on_commit
+            if isinstance(call, _PendingRefresh) and savepoints == here
+        ),
+        None,
+    )
+    if pending is None:
+        pending = _PendingRefresh()
+        transaction.on_commit(pending)
+    pending.people.add(person)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from halyq.directory.models import Organization
+from halyq.ratings.live import live_refresh_paused
 from halyq.seeding.accounts import seed_admin
 from halyq.seeding.appeals import seed_appeals
 from halyq.seeding.citizens import seed_accounts
@@ -38,7 +39,9 @@ def seed(scale: Scale, *, seed: int = 2026, report: Callable[[str], None] = prin
     def done(step: str) -> None:
         report(f"{step} ({time.perf_counter() - started:.1f} s)")
 
-    with transaction.atomic():
+    # Live scores are not refreshed event by event: the last step's staff snapshot
+    # writes every person's live score at once.
+    with transaction.atomic(), live_refresh_paused():
         world = seed_directory(rng, scale)
         seed_admin()
         done(
