@@ -100,3 +100,19 @@ def test_tampered_events_are_caught(exported, tamper, capsys):
     path.write_bytes(b"".join(lines))
     assert verify([str(exported), "--workers", "1"]) == 1
     assert "FAILED" in capsys.readouterr().out
+
+
+def test_snapshots_published_in_one_transaction_each_keep_their_own_inputs(
+    methodology, answered_appeal, astana, django_capture_on_commit_callbacks
+):
+    # The generator publishes a history of snapshots in one transaction.
+    publication_mode_set(region=astana, mode="public", public_from=timezone.localdate())
+    appeal = answered_appeal(resolution="yes")
+    evaluation_submit(user=appeal.author, appeal=appeal, score=5)
+    later = timezone.now() + timedelta(days=6)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = snapshot_compute(as_of=timezone.localdate() - timedelta(days=1), now=later)
+        second = snapshot_compute(now=later)
+    for snapshot in (first, second):
+        assert (inputs_directory(snapshot.id) / "people.csv").exists(), snapshot.id
+    assert first.inputs_hash != second.inputs_hash

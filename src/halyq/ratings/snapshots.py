@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -69,8 +70,9 @@ def snapshot_compute(
         stats = group_stats_columns(*inputs.columns, methodology, as_of)
         published = [published_result(person_result) for person_result in result.results]
         inputs_hash = ""
+        staging = _inputs_staging()
         if public:
-            inputs_hash = write_inputs(_inputs_staging(), inputs.columns, methodology)
+            inputs_hash = write_inputs(staging, inputs.columns, methodology)
         snapshot = Snapshot.objects.create(
             inputs_hash=inputs_hash,
             methodology=version,
@@ -123,7 +125,6 @@ def snapshot_compute(
         else:
             _reset_live_scores(snapshot, result.results, people)
         if public:
-            staging = _inputs_staging()
             transaction.on_commit(lambda: _move_into_place(staging, inputs_directory(snapshot.id)))
     transaction.on_commit(_rating_changed)
     return snapshot
@@ -142,9 +143,10 @@ def _move_into_place(staging: Path, target: Path) -> None:
 
 
 def _inputs_staging() -> Path:
-    # One staging directory per process and transaction: renamed into place on commit,
-    # so a failed snapshot leaves no inputs behind under a published id.
-    return Path(settings.HALYQ_SNAPSHOT_INPUTS_DIR) / f".staging-{os.getpid()}"
+    # One staging directory per snapshot, renamed into place on commit, so a failed
+    # snapshot leaves no inputs under a published id, and several snapshots in one
+    # transaction (the generator's history) never share one.
+    return Path(settings.HALYQ_SNAPSHOT_INPUTS_DIR) / f".staging-{os.getpid()}-{uuid.uuid4().hex}"
 
 
 def _reset_live_scores(snapshot: Snapshot, results, people) -> None:
