@@ -24,10 +24,9 @@ lock: ## Re-resolve requirements/lock.txt from pyproject.toml
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements/lock.txt
 
 run: install ## Migrate, load the demo data once, and serve on http://127.0.0.1:8000
-	$(BIN)/halyq migrate --no-input -v 0
-	$(BIN)/halyq seed demo --if-empty
-	$(BIN)/halyq demo-accounts
-	$(BIN)/halyq serve
+	@# One process for all of it: each `halyq` start costs seconds. No auto-reload, so
+	@# a second `make run` serves in seconds; `halyq serve` reloads while developing.
+	$(BIN)/halyq serve --prepare --noreload
 
 browser: ## Install Debian's Chromium for the browser tests when it is missing
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for browser tests"; \

@@ -1,6 +1,8 @@
 """`halyq serve`: the development server, refusing to start on an unmigrated database.
 
-Production runs gunicorn (see docs/deployment.md); this is for `make run` and demos.
+Production runs gunicorn with the production settings (docs/deployment.md); this is for
+`make run` and demos. `--prepare` does what `make run` needs before serving in this one
+process (every `halyq` process pays Django's and the apps' start-up once, about 3 s).
 """
 
 from django.core.management import call_command
@@ -15,8 +17,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("address", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--noreload", action="store_true")
+        parser.add_argument(
+            "--prepare",
+            action="store_true",
+            help="Migrate, load the demo data into an empty database and list the demo "
+            "accounts, then serve (what `make run` does).",
+        )
 
-    def handle(self, *args, address: str, noreload: bool, **options):
+    def handle(self, *args, address: str, noreload: bool, prepare: bool, **options):
+        if prepare:
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("seed", "demo", if_empty=True)
+            call_command("demo-accounts")
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         if pending:
