@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from halyq.opendata.services import opendata_refresh
 from halyq.seeding.run import AlreadySeeded
 from halyq.seeding.run import seed as generate
 from halyq.seeding.scale import SCALES
@@ -32,3 +33,8 @@ class Command(BaseCommand):
                 return
             raise CommandError(f"{already} Use a fresh database to generate again.") from None
         self.stdout.write(self.style.SUCCESS(f"Generated the {name} data set (seed {seed})."))
+        if name == "demo":
+            # The demo's open-data page serves a real export from the start. (The national
+            # set is for benchmarks; bench_opendata.py times its export.)
+            report = opendata_refresh()
+            self.stdout.write(f"Open data exported: {len(report.files)} files.")

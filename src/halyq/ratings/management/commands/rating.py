@@ -22,6 +22,11 @@ class Command(BaseCommand):
         commands = parser.add_subparsers(dest="job", required=True)
         snapshot = commands.add_parser("snapshot", help="compute the staff and public snapshots")
         snapshot.add_argument("--as-of", type=date.fromisoformat, default=None)
+        snapshot.add_argument(
+            "--no-opendata",
+            action="store_true",
+            help="do not refresh the open-data download afterwards",
+        )
         methodology = commands.add_parser("methodology", help="publish a methodology version")
         methodology.add_argument("version")
         simulate = commands.add_parser(
@@ -37,7 +42,9 @@ class Command(BaseCommand):
     def handle(self, *args, job, **options):
         getattr(self, f"_{job}")(**options)
 
-    def _snapshot(self, as_of, **options):
+    def _snapshot(self, as_of, no_opendata, **options):
+        from halyq.opendata.export import ExportError
+        from halyq.opendata.services import opendata_refresh
         from halyq.ratings.snapshots import snapshot_compute
 
         try:
@@ -51,6 +58,18 @@ class Command(BaseCommand):
                 f"(public, {public.people_count} people) as of {public.as_of}; chain head "
                 f"#{public.chain_head_seq} {public.chain_head_hash[:16]}…, Merkle root {public.merkle_root[:16]}…"
             )
+        )
+        if no_opendata:
+            return
+        # The download page serves the export that holds the newest snapshot.
+        try:
+            report = opendata_refresh()
+        except ExportError as error:
+            raise CommandError(
+                f"The snapshots are published; the open data was not: {error}"
+            ) from None
+        self.stdout.write(
+            f"Open data refreshed: {len(report.files)} files, events 1..{report.chain_head.seq}."
         )
 
     def _methodology(self, version, **options):
