@@ -71,3 +71,16 @@ def test_calendar_changes_are_seen_at_once():
     saturday = date(2026, 2, 7)
     CalendarOverride.objects.create(date=saturday, kind="working_day", reason="Moved working day")
     assert current_calendar().is_working_day(saturday)
+
+
+def test_the_feed_of_some_people_is_exactly_their_part_of_the_whole_feed(world):
+    f.web_appeal(world.citizen_a, world.office_x, addressed_person=world.deputy_person)
+    f.web_appeal(world.citizen_b, world.office_y, addressed_person=world.other_person)
+    everything = _feed(include_not_counting=True)
+    theirs = _feed(include_not_counting=True, person_ids=[world.deputy_person.id])
+    assert theirs and len(theirs) < len(everything)
+    assert theirs == {
+        key: row
+        for key, row in everything.items()
+        if row["person"] == str(world.deputy_person.public_id)
+    }

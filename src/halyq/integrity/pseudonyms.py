@@ -32,4 +32,6 @@ def pseudonym(namespace: str, value: int | str) -> str:
     if not namespace or ":" in namespace:
         raise ValueError("a pseudonym namespace is a non-empty word without ':'")
     message = f"{namespace}:{value}".encode()
-    return hmac.new(_key(), message, hashlib.sha256).hexdigest()[:32]
+    # hmac.digest is the one-shot C path: the same bytes as hmac.new(...).digest(), and
+    # about twice as fast, which counts when a snapshot names two million appeals.
+    return hmac.digest(_key(), message, "sha256").hex()[:32]

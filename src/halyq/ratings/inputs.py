@@ -109,7 +109,7 @@ def rating_inputs(
 
     categories: dict[str, int] = {}
     appeal_rows: list[tuple[int, ...]] = []
-    for appeal in rating_appeals(since=since, until=as_of):
+    for appeal in rating_appeals(since=since, until=as_of, person_ids=person_ids):
         position = index.get(appeal["person"])
         if position is None:
             continue
