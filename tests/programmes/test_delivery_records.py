@@ -129,3 +129,13 @@ def test_the_engine_credits_the_hand_computed_delivery_share(roadmap):
     assert evidence["weight"] == pytest.approx(5.0)
     # success: A1 .5 + A2's delivered half .75 + M 1 * (1 - 0.625) = 1.625
     assert evidence["weighted_success"] == pytest.approx(1.625)
+
+
+def test_one_monitors_records_are_exactly_their_part_of_all_records(roadmap):
+    for name in ("aigul", "dana"):
+        person = roadmap[name]
+        theirs = delivery_records(as_of=AS_OF, person_ids=[person.id])
+        assert theirs
+        assert theirs == [
+            r for r in delivery_records(as_of=AS_OF) if r.person_id == str(person.public_id)
+        ]

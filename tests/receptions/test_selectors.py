@@ -118,3 +118,17 @@ def test_public_slots_say_taken_but_not_by_whom(world, reception):
     assert set(slots[0]) == {"start", "taken", "mine", "past"}
     mine = selectors.reception_slots(reception=reception, user=world.aigerim)
     assert [s["mine"] for s in mine] == [False, True, False, False]
+
+
+def test_some_peoples_records_are_exactly_their_part_of_all_records(world):
+    today = timezone.localdate()
+    for person, office in (
+        (world.alikhan, world.astana_office),
+        (world.gulnar, world.almaty_office),
+    ):
+        ReceptionFactory(office=office, person=person, date=today - timedelta(days=3))
+    window = {"since": today - timedelta(days=365), "until": today}
+    everything = list(selectors.rating_receptions(**window))
+    theirs = list(selectors.rating_receptions(**window, person_ids=[world.gulnar.id]))
+    assert len(theirs) == 1 and len(everything) == 2
+    assert theirs == [r for r in everything if r["person_id"] == str(world.gulnar.public_id)]

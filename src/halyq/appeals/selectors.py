@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from halyq.appeals import deadlines
@@ -216,9 +215,17 @@ def rating_appeals(
     # the query. The small tables are read once and looked up.
     people = Person.objects.all()
     if person_ids is not None:
-        appeals = appeals.alias(
-            person=Coalesce("answered_by", "assigned_person", "addressed_person")
-        ).filter(person__in=person_ids)
+        # The person is the first of answered_by, assigned_person, addressed_person;
+        # spelled out so that each foreign key's own index serves it.
+        appeals = appeals.filter(
+            Q(answered_by__in=person_ids)
+            | Q(answered_by__isnull=True, assigned_person__in=person_ids)
+            | Q(
+                answered_by__isnull=True,
+                assigned_person__isnull=True,
+                addressed_person__in=person_ids,
+            )
+        )
         people = people.filter(id__in=person_ids)
     public_ids = {pk: str(public_id) for pk, public_id in people.values_list("id", "public_id")}
     region_codes = dict(Region.objects.values_list("id", "code"))

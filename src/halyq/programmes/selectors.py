@@ -8,6 +8,7 @@ to the public. Objects outside the caller's view raise `DoesNotExist` (404 on pa
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -404,7 +405,7 @@ def moderation_queue(*, user) -> dict[str, list]:
 
 
 # --------------------------------------------------------------------------- the rating
-def delivery_records(*, as_of: date) -> list:
+def delivery_records(*, as_of: date, person_ids: Collection[int] | None = None) -> list:
     """The programme-delivery inputs of the rating engine, one per monitor and item.
 
     An item (a roadmap measure or a mandate tracked on its own; mandates folded into
@@ -423,12 +424,18 @@ def delivery_records(*, as_of: date) -> list:
     "<id>#delivered-part" (on time if reported partly done by the deadline) and
     "<id>#undelivered-part" (never on time), so the engine credits half of it.
     The state is today's; pilot regions are included (the rating app decides what to
-    publish).
+    publish). With `person_ids` (a live refresh) only those monitors' records, read from
+    the whole programmes they monitor in, so the roll-up weights are the same.
     """
     from halyq.scoring import DeliveryRecord
 
+    items = TrackedItem.objects.all()
+    links = TrackedItem.monitors.through.objects.all()
+    if person_ids is not None:
+        links = links.filter(person_id__in=person_ids)
+        items = items.filter(programme_id__in=links.values("trackeditem__programme_id"))
     rows = list(
-        TrackedItem.objects.values_list(
+        items.values_list(
             "pk",
             "parent_id",
             "programme_id",
@@ -449,9 +456,9 @@ def delivery_records(*, as_of: date) -> list:
         Node(r[0], r[1], r[2], float(r[3]), r[4], r[5]) for r in rows if r[6] == "measure"
     ).effective_weight
     monitors = defaultdict(list)
-    for item_id, public_id in TrackedItem.monitors.through.objects.values_list(
+    for item_id, public_id in links.values_list("trackeditem_id", "person__public_id").order_by(
         "trackeditem_id", "person__public_id"
-    ).order_by("trackeditem_id", "person__public_id"):
+    ):
         monitors[item_id].append(str(public_id))
     records = []
     for (

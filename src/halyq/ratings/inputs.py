@@ -154,7 +154,7 @@ def rating_inputs(
             r["attended"],
             r["held"],
         )
-        for r in rating_receptions(since=since, until=as_of)
+        for r in rating_receptions(since=since, until=as_of, person_ids=person_ids)
         if r["person_id"] in index
     ]
     receptions = np.array(reception_rows, dtype=np.int64).reshape(-1, 6)
@@ -167,7 +167,9 @@ def rating_inputs(
         held=receptions[:, 5].astype(bool),
     )
 
-    deliveries = [d for d in delivery_records(as_of=as_of) if d.person_id in index]
+    deliveries = [
+        d for d in delivery_records(as_of=as_of, person_ids=person_ids) if d.person_id in index
+    ]
     delivery_columns = DeliveryColumns.build(
         person=np.array([index[d.person_id] for d in deliveries], dtype=np.int64),
         weight=np.array([d.weight for d in deliveries], dtype=np.float64),

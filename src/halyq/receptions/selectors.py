@@ -11,7 +11,7 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date, time
 from uuid import UUID
 
@@ -178,17 +178,23 @@ def booking_list_for_reception(*, user, reception: Reception) -> QuerySet[Bookin
 # --- the rating ----------------------------------------------------------------------
 
 
-def rating_receptions(*, since: date, until: date) -> Iterator[dict]:
+def rating_receptions(
+    *, since: date, until: date, person_ids: Collection[int] | None = None
+) -> Iterator[dict]:
     """One plain record per reception dated in [since, until], for the rating engine.
 
     Matches `halyq.scoring.model.ReceptionRecord`: person_id (public id), held_on,
     scheduled_slots, booked, attended, held. Held receptions report their frozen
     counts; cancelled ones held=False with the bookings they had; a reception still
     marked "scheduled" after its day (nobody recorded it as held) counts as not held.
-    Receptions still scheduled for `until` or later are undecided and left out.
+    Receptions still scheduled for `until` or later are undecided and left out. With
+    `person_ids`, only those people's receptions (a live refresh).
     """
+    receptions = Reception.objects.all()
+    if person_ids is not None:
+        receptions = receptions.filter(person_id__in=person_ids)
     receptions = (
-        Reception.objects.filter(date__gte=since, date__lte=until)
+        receptions.filter(date__gte=since, date__lte=until)
         .filter(~Q(status=Reception.Status.SCHEDULED) | Q(date__lt=until))
         .annotate(taken=Count("bookings", filter=_ACTIVE))
         .values_list(
