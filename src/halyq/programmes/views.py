@@ -87,6 +87,27 @@ def _apply_errors(form, error: ValidationError) -> None:
             form.add_error(None, problem)
 
 
+def _form_page(request, template: str, context: dict, *, form, save, success: str, then):
+    """A page with a form whose valid POST calls a service: `save(cleaned_data)`.
+
+    The service's refusals go on the form and the page answers 400; a permission
+    refusal is a 404 (no existence leak). After success: the message, then a redirect to
+    `then` (a URL or view name, or a callable given what `save` returned).
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except PermissionDenied as denied:
+            raise Http404 from denied
+        else:
+            messages.success(request, success)
+            return redirect(then(result) if callable(then) else then)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {**context, "form": form}, status=status)
+
+
 def _tracker_context(request, items_scope, *, scope, filters_form, csv_url, mandates=None):
     """What every tracker page shows: counts, charts, the overdue list and the list."""
     data = _valid(filters_form)
@@ -389,8 +410,8 @@ def item_report(request, pk: int):
     form = forms.ReportForm(
         request.POST or None, request.FILES or None, item=item, has_children=has_children
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data):
         evidence = []
         if data.get("evidence_file") or data.get("evidence_link"):
             evidence.append(
@@ -401,48 +422,40 @@ def item_report(request, pk: int):
                     caption=data.get("evidence_caption") or "",
                 )
             )
-        try:
-            services.item_report(
-                actor=request.user,
-                item=item,
-                status=data["status"],
-                progress=data.get("progress"),
-                current_value=data.get("current_value"),
-                note=data.get("note") or "",
-                evidence=evidence,
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        except PermissionDenied as denied:
-            raise Http404 from denied
-        else:
-            messages.success(request, _("The report is saved and published."))
-            return redirect(item.get_absolute_url())
-    return render(
+        services.item_report(
+            actor=request.user,
+            item=item,
+            status=data["status"],
+            progress=data.get("progress"),
+            current_value=data.get("current_value"),
+            note=data.get("note") or "",
+            evidence=evidence,
+        )
+
+    return _form_page(
         request,
         "programmes/item_report.html",
-        {"item": item, "form": form, "has_children": has_children},
-        status=400 if request.method == "POST" else 200,
+        {"item": item, "has_children": has_children},
+        form=form,
+        save=save,
+        success=_("The report is saved and published."),
+        then=item.get_absolute_url(),
     )
 
 
 @login_required
 def item_cancel(request, pk: int):
     item = _item_for(request, pk, "programmes.cancel_item")
-    form = forms.CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.item_cancel(actor=request.user, item=item, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The item is cancelled."))
-            return redirect(item.get_absolute_url())
-    return render(
+    return _form_page(
         request,
         "programmes/item_cancel.html",
-        {"item": item, "form": form},
-        status=400 if request.method == "POST" else 200,
+        {"item": item},
+        form=forms.CancelForm(request.POST or None),
+        save=lambda data: services.item_cancel(
+            actor=request.user, item=item, reason=data["reason"]
+        ),
+        success=_("The item is cancelled."),
+        then=item.get_absolute_url(),
     )
 
 
@@ -472,27 +485,25 @@ def item_edit(request, pk: int):
         )
     }
     initial["monitors"] = list(item.monitors.all())
-    form = forms.ItemEditForm(request.POST or None, item=item, deputies=deputies, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(cleaned):
+        data = dict(cleaned)
         monitors = list(data.pop("monitors"))
         note = data.pop("note")
         if item.kind != TrackedItem.Kind.MEASURE:
             data.pop("parent", None)
-        try:
-            services.item_update(
-                actor=request.user, item=item, monitors=monitors, note=note, **data
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The changes are saved."))
-            return redirect(item.get_absolute_url())
-    return render(
+        services.item_update(actor=request.user, item=item, monitors=monitors, note=note, **data)
+
+    return _form_page(
         request,
         "programmes/item_edit.html",
-        {"item": item, "form": form},
-        status=400 if request.method == "POST" else 200,
+        {"item": item},
+        form=forms.ItemEditForm(
+            request.POST or None, item=item, deputies=deputies, initial=initial
+        ),
+        save=save,
+        success=_("The changes are saved."),
+        then=item.get_absolute_url(),
     )
 
 
@@ -534,22 +545,14 @@ def programme_create(request):
         regions = Region.objects.filter(pk__in=roles.moderated_region_ids(request.user))
         if not regions.exists():
             raise Http404
-    form = forms.ProgrammeForm(request.POST or None, regions=regions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme = services.programme_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        except PermissionDenied as denied:
-            raise Http404 from denied
-        else:
-            messages.success(request, _("The programme is created. Import its roadmap next."))
-            return redirect(programme.get_absolute_url())
-    return render(
+    return _form_page(
         request,
         "programmes/programme_form.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
+        {},
+        form=forms.ProgrammeForm(request.POST or None, regions=regions),
+        save=lambda data: services.programme_create(actor=request.user, **data),
+        success=_("The programme is created. Import its roadmap next."),
+        then=lambda programme: programme.get_absolute_url(),
     )
 
 
@@ -568,25 +571,16 @@ def mandate_register(request):
         programmes = Programme.objects.filter(region_id__in=regions)
     programmes = programmes.select_related("region", "district").order_by("region__code", "code")
     districts = District.objects.filter(region_id__in=programmes.values("region_id"))
-    form = forms.MandateRegisterForm(
-        request.POST or None, programmes=programmes, districts=districts
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            mandate = services.mandate_register(actor=request.user, **data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        except PermissionDenied as denied:
-            raise Http404 from denied
-        else:
-            messages.success(request, _("The mandate is registered."))
-            return redirect(mandate.get_absolute_url())
-    return render(
+    return _form_page(
         request,
         "programmes/mandate_register.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
+        {},
+        form=forms.MandateRegisterForm(
+            request.POST or None, programmes=programmes, districts=districts
+        ),
+        save=lambda data: services.mandate_register(actor=request.user, **data),
+        success=_("The mandate is registered."),
+        then=lambda mandate: mandate.get_absolute_url(),
     )
 
 
@@ -606,39 +600,34 @@ def mandate_decide(request, pk: int):
     form = forms.MandateDecisionForm(
         request.POST or None, measures=measures, deputies=_region_deputies(mandate.region_id)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["decision"] == form.DECLINE:
-                services.mandate_decline(actor=request.user, mandate=mandate, reason=data["reason"])
-            elif data["decision"] == form.ACCEPT_LINK:
-                if data["measure"] is None:
-                    raise ValidationError({"measure": _("Choose the measure.")})
-                services.mandate_accept(
-                    actor=request.user,
-                    mandate=mandate,
-                    measure=data["measure"],
-                    reason=data["reason"],
-                )
-            else:
-                services.mandate_accept(
-                    actor=request.user,
-                    mandate=mandate,
-                    monitors=list(data["monitors"]),
-                    start_date=data["start_date"],
-                    planned_end_date=data["planned_end_date"],
-                    reason=data["reason"],
-                )
-        except ValidationError as error:
-            _apply_errors(form, error)
+
+    def save(data):
+        if data["decision"] == form.DECLINE:
+            services.mandate_decline(actor=request.user, mandate=mandate, reason=data["reason"])
+        elif data["decision"] == form.ACCEPT_LINK:
+            if data["measure"] is None:
+                raise ValidationError({"measure": _("Choose the measure.")})
+            services.mandate_accept(
+                actor=request.user, mandate=mandate, measure=data["measure"], reason=data["reason"]
+            )
         else:
-            messages.success(request, _("The decision is recorded."))
-            return redirect(mandate.get_absolute_url())
-    return render(
+            services.mandate_accept(
+                actor=request.user,
+                mandate=mandate,
+                monitors=list(data["monitors"]),
+                start_date=data["start_date"],
+                planned_end_date=data["planned_end_date"],
+                reason=data["reason"],
+            )
+
+    return _form_page(
         request,
         "programmes/mandate_decide.html",
-        {"mandate": mandate, "form": form},
-        status=400 if request.method == "POST" else 200,
+        {"mandate": mandate},
+        form=form,
+        save=save,
+        success=_("The decision is recorded."),
+        then=mandate.get_absolute_url(),
     )
 
 
@@ -666,28 +655,21 @@ def review_decide(request, pk: int):
     )
     if review is None or not rules.test_rule("programmes.decide_review", request.user, review):
         raise Http404
-    form = forms.ReviewDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.review_decide(
-                actor=request.user,
-                review=review,
-                upheld=data["decision"] == "upheld",
-                reason=data["reason"],
-                status_after=data.get("status_after") or None,
-                progress=data.get("progress"),
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The decision is recorded and published."))
-            return redirect("programmes:moderation")
-    return render(
+    return _form_page(
         request,
         "programmes/review_decide.html",
-        {"review": review, "item": review.item, "form": form},
-        status=400 if request.method == "POST" else 200,
+        {"review": review, "item": review.item},
+        form=forms.ReviewDecisionForm(request.POST or None),
+        save=lambda data: services.review_decide(
+            actor=request.user,
+            review=review,
+            upheld=data["decision"] == "upheld",
+            reason=data["reason"],
+            status_after=data.get("status_after") or None,
+            progress=data.get("progress"),
+        ),
+        success=_("The decision is recorded and published."),
+        then="programmes:moderation",
     )
 
 
