@@ -16,7 +16,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -118,8 +118,22 @@ class PersonRow:
     start_date: date | None
 
 
-def read_table(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of a CSV or XLSX file as (row number in the file, {canonical column: text})."""
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def read_table(
+    path: Path,
+    *,
+    aliases: dict[str, tuple[str, ...]] = COLUMN_ALIASES,
+    required: tuple[str, ...] | list[str] = REQUIRED_COLUMNS,
+    cell: Callable[[Any], str] = _text,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a CSV or XLSX file as (row number in the file, {canonical column: text}).
+
+    `aliases` maps each canonical column to the headers accepted for it (any case);
+    `cell` turns a cell's value into text. Other importers (roadmaps) pass their own.
+    """
     suffix = path.suffix.lower()
     if suffix == ".csv":
         rows = _read_csv(path)
@@ -132,16 +146,14 @@ def read_table(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     header = next(rows, None)
     if header is None:
         raise ImportFailed([Problem(None, None, "the file is empty")])
-    columns = _map_header(header)
+    columns = _map_header(header, aliases, required)
     for number, values in enumerate(rows, start=2):
         if not any(str(v).strip() for v in values):
             continue
         yield (
             number,
             {
-                name: str(values[index]).strip()
-                if index < len(values) and values[index] is not None
-                else ""
+                name: cell(values[index]) if index < len(values) else ""
                 for index, name in columns.items()
             },
         )
@@ -178,8 +190,8 @@ def _read_xlsx(path: Path) -> Iterator[list[Any]]:
         workbook.close()
 
 
-def _map_header(header: list[Any]) -> dict[int, str]:
-    lookup = {alias.lower(): name for name, aliases in COLUMN_ALIASES.items() for alias in aliases}
+def _map_header(header: list[Any], aliases, required) -> dict[int, str]:
+    lookup = {alias.lower(): name for name, names in aliases.items() for alias in names}
     columns: dict[int, str] = {}
     problems = []
     for index, title in enumerate(header):
@@ -193,7 +205,7 @@ def _map_header(header: list[Any]) -> dict[int, str]:
             problems.append(Problem(1, str(title), "column given twice"))
         else:
             columns[index] = name
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns.values()]
+    missing = [name for name in required if name not in columns.values()]
     problems += [Problem(1, name, "required column is missing") for name in missing]
     if problems:
         raise ImportFailed(problems)

@@ -36,9 +36,8 @@ from halyq.directory.importing import (
     ImportReport,
     Problem,
     _parse_date,
-    _read_csv,
-    _read_xlsx,
     _region_aliases,
+    read_table,
 )
 from halyq.directory.models import District, Person, Region
 from halyq.directory.search import search_key
@@ -641,33 +640,6 @@ def _apply_status(row: RoadmapRow, item: TrackedItem) -> bool:
     return True
 
 
-def read_table(path: Path):
-    """Rows of a CSV or XLSX roadmap as (row number in the file, {column: text})."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        rows = _read_csv(path)
-    elif suffix in {".xlsx", ".xlsm"}:
-        rows = _read_xlsx(path)
-    else:
-        raise ImportFailed(
-            [Problem(None, None, f"unsupported file type '{suffix}'; use .csv or .xlsx")]
-        )
-    header = next(rows, None)
-    if header is None:
-        raise ImportFailed([Problem(None, None, "the file is empty")])
-    columns = _map_header(header)
-    for number, values in enumerate(rows, start=2):
-        if not any(str(v).strip() for v in values):
-            continue
-        yield (
-            number,
-            {
-                name: _cell(values[index]) if index < len(values) else ""
-                for index, name in columns.items()
-            },
-        )
-
-
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -680,33 +652,11 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _map_header(header: list) -> dict[int, str]:
-    lookup = {alias.lower(): name for name, aliases in COLUMN_ALIASES.items() for alias in aliases}
-    columns: dict[int, str] = {}
-    problems = []
-    for index, title in enumerate(header):
-        text = str(title or "").strip().lower()
-        if not text:
-            continue
-        name = lookup.get(text)
-        if name is None:
-            problems.append(Problem(1, str(title), "unknown column"))
-        elif name in columns.values():
-            problems.append(Problem(1, str(title), "column given twice"))
-        else:
-            columns[index] = name
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns.values()]
-    problems += [Problem(1, name, "required column is missing") for name in missing]
-    if problems:
-        raise ImportFailed(problems)
-    return columns
-
-
 def roadmap_import(path: Path) -> ImportReport:
     """Import a roadmap all-or-nothing; raises ImportFailed with every problem found."""
     if not path.exists():
         raise ImportFailed([Problem(None, None, f"file not found: {path}")])
-    table = list(read_table(path))
+    table = list(read_table(path, aliases=COLUMN_ALIASES, required=REQUIRED_COLUMNS, cell=_cell))
     rows, problems = validate_rows(table)
     if problems:
         raise ImportFailed(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
