@@ -122,7 +122,7 @@ def test_the_article_page_has_what_a_reader_expects(client, astana):
     response = client.get(url_of(article))
     body = response.content.decode()
     assert "<h1" in body and "Roads repaired after a reception</h1>" in body
-    assert article.published_at.strftime("%Y-%m-%d") in body
+    assert timezone.localtime(article.published_at).strftime("%Y-%m-%d") in body
     assert "2 min read" in body
     assert "<h2>Details</h2>" in body
     assert "#roads" in body
