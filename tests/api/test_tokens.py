@@ -105,7 +105,7 @@ def test_the_command_creates_lists_and_revokes(user):
     out = StringIO()
     call_command("api", "token", "list", "--user", user.email, stdout=out)
     assert token.prefix in out.getvalue() and "active" in out.getvalue()
-    call_command("api", "token", "revoke", "--prefix", token.prefix, stdout=StringIO())
+    call_command("api", "token", "revoke", f"--prefix={token.prefix}", stdout=StringIO())
     token.refresh_from_db()
     assert token.revoked_at is not None
 

@@ -2,7 +2,7 @@
 
     halyq api token create --user operator@example.kz --name "Open311 gateway"
     halyq api token list --user operator@example.kz
-    halyq api token revoke --prefix Xy3k_9aQ
+    halyq api token revoke --prefix=Xy3k_9aQ   (with '=': a prefix may begin with '-')
 
 `create` prints the secret once (it is not stored). A token acts with exactly the roles
 of its user; for Open311, create it for the integration account (docs/api.md).
@@ -24,7 +24,10 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["create", "list", "revoke"])
         parser.add_argument("--user", help="the account's email (create, list)")
         parser.add_argument("--name", help="what the token is for (create)")
-        parser.add_argument("--prefix", help="the token's prefix, as `list` shows it (revoke)")
+        parser.add_argument(
+            "--prefix",
+            help="the token's prefix, as `list` shows it (revoke); write --prefix=VALUE, as a prefix may begin with '-'",
+        )
 
     def handle(self, *args, action: str, **options):
         if action == "create":
@@ -69,7 +72,7 @@ class Command(BaseCommand):
         prefix = (options.get("prefix") or "").strip()
         if not prefix:
             raise CommandError(
-                "Give the token's prefix with --prefix (see `halyq api token list`)."
+                "Give the token's prefix with --prefix=VALUE (see `halyq api token list`)."
             )
         try:
             token = selectors.api_token_find(prefix=prefix)
