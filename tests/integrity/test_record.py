@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db import IntegrityError, InternalError, connection, connections, transaction
 
-from halyq.integrity.models import LedgerEntry
+from halyq.integrity.models import LedgerEntry, PendingEvent
 from halyq.integrity.pseudonyms import pseudonym
 from halyq.integrity.selectors import chain_head, entries_up_to
 from halyq.integrity.services import LedgerError, event_record
@@ -137,6 +137,7 @@ def test_parallel_writers_never_fork_the_chain():
     assert list(LedgerEntry.objects.values_list("seq", flat=True)) == list(range(1, total + 1))
     assert verify_chain(entries_up_to(total)).ok
     assert chain_head().seq == total
+    assert not PendingEvent.objects.exists()  # every queued event was chained
     assert (
         len({(e["payload"]["worker"], e["payload"]["number"]) for e in entries_up_to(total)})
         == total

@@ -4,8 +4,10 @@ Rules (see halyq.ledger.chain for the hashing, docs/ledger.md for the format):
 - Entries are only ever appended, by `integrity.services.event_record`, in the same
   transaction as the change they record; the database refuses UPDATE and DELETE on
   the entries table with a trigger (PostgreSQL and SQLite), not only Python.
-- `LedgerHead` is the one row that serialises appends: each append locks it, so
-  concurrent writers can never fork the chain.
+- `LedgerHead` is the one row that serialises chaining: whoever chains locks it, so
+  concurrent writers can never fork the chain. A writer that finds it locked does not
+  wait: it queues its event as a `PendingEvent` in its own transaction, and the queue
+  is chained, in order, right after (see `integrity.services`).
 - Entries carry no personal data: people appear by public id, citizens and appeals
   by keyed pseudonyms (halyq.integrity.pseudonyms).
 """
@@ -68,3 +70,23 @@ class LedgerHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.entry_hash[:12]}"
+
+
+class PendingEvent(models.Model):
+    """An event recorded while another transaction held the head: chained soon after.
+
+    Written in the same transaction as the change it records (so it is as durable as
+    that change), validated and with its timestamp fixed exactly as it will be hashed;
+    `integrity.services` moves it into the chain in id order and deletes it here.
+    """
+
+    kind = models.CharField(max_length=64)
+    occurred_at = models.CharField(max_length=40)
+    payload = models.JSONField()
+    region = models.CharField(max_length=2, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"pending {self.kind}"

@@ -1,17 +1,38 @@
-"""Appending to the tamper-evident record."""
+"""Appending to the tamper-evident record.
+
+Appending never waits for another writer. The chain has one head, so chaining is
+serialised by a lock on the head (a PostgreSQL advisory lock), held until the chaining transaction
+commits. A writer that finds the head free chains its event at once (first chaining
+whatever is queued, so order follows cause); a writer that finds it held queues the
+event as a `PendingEvent` in its own transaction instead of waiting for the holder's
+commit. After every commit the queue is chained by whoever can take the head, so an
+event queued behind a holder is chained right after that holder commits (the holder's
+own after-commit pass sees it). This is the queue-and-sequencer split of transparency
+logs such as Trillian: an acknowledged event is durable at once and in the chain
+moments later. Snapshots hold the head for their whole computation (`head_held`) and
+chain the queue they can see before reading it, the export chains the queue first, and `halyq ledger sequence` (cron) catches the rare event whose
+lock holder rolled back instead of committing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 
-from halyq.integrity.models import LedgerEntry, LedgerHead
+from halyq.integrity.models import LedgerEntry, LedgerHead, PendingEvent
 from halyq.integrity.signals import event_recorded
-from halyq.ledger.chain import ChainHead, make_entry
+from halyq.ledger.chain import ChainHead, Entry, make_entry
+
+# Queued events chained per statement batch.
+_BATCH = 1000
+# The PostgreSQL advisory lock that serialises chaining (any fixed 64-bit key).
+_HEAD_LOCK = 0x48414C59514C4544  # "HALYQLED"
 
 
 class LedgerError(ValueError):
@@ -20,36 +41,161 @@ class LedgerError(ValueError):
 
 def event_record(
     *, kind: str, payload: Mapping[str, Any], occurred_at: datetime | None = None
-) -> LedgerEntry:
-    """Append one event to the chain, in the caller's transaction.
+) -> LedgerEntry | PendingEvent:
+    """Record one event, in the caller's transaction: chained now, or queued if busy.
 
     A payload member "region" (a KATO code) files the event under that region, which
     decides whether the open data shows it in full while the region is in pilot.
 
     Call it inside the atomic block of the change it records: if that change rolls
-    back, so does the entry, and the chain stays valid. The head row is locked for
-    the rest of the transaction, which serialises concurrent writers.
+    back, so does the event, and the chain stays valid. Returns the chain entry, or
+    the queued event when another transaction was chaining (it is chained, with the
+    same content, after this transaction commits).
     """
     if not transaction.get_connection().in_atomic_block:
         raise LedgerError("event_record must run inside the transaction of the change it records")
-    head = LedgerHead.objects.select_for_update().get(pk=1)
-    previous = ChainHead(head.seq, head.entry_hash) if head.seq else None
-    try:
-        entry = make_entry(
-            previous, head.seq + 1, kind, occurred_at or timezone.now(), dict(payload)
+    payload = dict(payload)
+    region = str(payload.get("region") or "")
+    when = occurred_at or timezone.now()
+    _sequence_after_commit()
+    head = _lock_head(wait=False)
+    if head is None:
+        # Validated now, so a bad event fails its own writer, never the sequencer.
+        entry = _entry_after(None, kind, when, payload)
+        row = PendingEvent.objects.create(
+            kind=kind, occurred_at=entry.occurred_at, payload=entry.payload, region=region
         )
-    except ValueError as error:
-        raise LedgerError(f"cannot record {kind!r}: {error}") from error
-    row = LedgerEntry.objects.create(
-        seq=entry.seq,
-        prev_hash=entry.prev_hash,
-        kind=entry.kind,
-        occurred_at=entry.occurred_at,
-        payload=entry.payload,
-        content_hash=entry.content_hash,
-        entry_hash=entry.entry_hash,
-        region=str(payload.get("region") or ""),
-    )
-    LedgerHead.objects.filter(pk=1).update(seq=entry.seq, entry_hash=entry.entry_hash)
+    else:
+        previous = _chain_queue(head) if head.queued else _head_of(head)
+        entry = _entry_after(previous, kind, when, payload)
+        row = LedgerEntry.objects.create(**_entry_fields(entry), region=region)
+        _move_head(entry)
     event_recorded.send(sender=LedgerEntry, kind=kind, payload=row.payload)
     return row
+
+
+def sequence_pending(*, wait: bool = False) -> int:
+    """Chain every queued event this transaction can see; return how many were chained.
+
+    Without `wait` it gives up when another transaction holds the head: that holder
+    chains the queue after it commits. Outside a transaction it loops until the queue
+    is empty (an event may be queued while it chains).
+    """
+    chained = 0
+    while PendingEvent.objects.exists():
+        with transaction.atomic():
+            head = _lock_head(wait=wait)
+            if head is None:
+                break
+            previous = _chain_queue(head)
+            chained += (previous.seq if previous else 0) - head.seq
+        if transaction.get_connection().in_atomic_block:
+            break
+    return chained
+
+
+@contextmanager
+def head_held() -> Iterator[None]:
+    """Hold the head for a whole block: nobody else chains meanwhile (PostgreSQL).
+
+    For a reader that must see the head and the data it covers at one instant and
+    append to it (a snapshot in a REPEATABLE READ transaction): entered outside the
+    transaction, the lock is taken before the transaction's view of the database is,
+    so the head it reads is the latest and stays so. Writers meanwhile queue their
+    events; they are chained when the block ends.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_HEAD_LOCK])
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_HEAD_LOCK])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_HEAD_LOCK])
+        sequence_pending()
+
+
+def _sequence_after_commit() -> None:
+    """Queue one `sequence_pending` for after this transaction commits (once, however many
+    events it records: a callback queued at an enclosing savepoint outlives this one)."""
+    connection = transaction.get_connection()
+    here = set(connection.savepoint_ids)
+    if not any(
+        call is sequence_pending and set(savepoints) <= here
+        for savepoints, call, _ in connection.run_on_commit
+    ):
+        transaction.on_commit(sequence_pending)
+
+
+def _lock_head(*, wait: bool) -> LedgerHead | None:
+    """The head, locked until the transaction ends; None if another transaction holds it.
+
+    An advisory lock rather than the row's own, so that `head_held` can take it before
+    a transaction's snapshot exists. SQLite serialises its writers with the database
+    lock, so there the head is always free.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            if wait:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_HEAD_LOCK])
+            else:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_HEAD_LOCK])
+                if not cursor.fetchone()[0]:
+                    return None
+    # Read after the lock is taken, so this is the latest head; `queued` says whether
+    # there is a queue to chain first.
+    return LedgerHead.objects.annotate(queued=Exists(PendingEvent.objects.all())).get(pk=1)
+
+
+def _head_of(head: LedgerHead) -> ChainHead | None:
+    return ChainHead(head.seq, head.entry_hash) if head.seq else None
+
+
+def _chain_queue(head: LedgerHead) -> ChainHead | None:
+    """Chain the queued events visible now, in queue order, behind the locked head.
+
+    Returns the new head (None while the chain is empty).
+    """
+    previous = _head_of(head)
+    while batch := list(PendingEvent.objects.order_by("id")[:_BATCH]):
+        entries = []
+        for pending in batch:
+            entry = _entry_after(previous, pending.kind, pending.occurred_at, pending.payload)
+            entries.append(LedgerEntry(**_entry_fields(entry), region=pending.region))
+            previous = ChainHead(entry.seq, entry.entry_hash)
+        LedgerEntry.objects.bulk_create(entries)
+        PendingEvent.objects.filter(id__in=[pending.id for pending in batch]).delete()
+        _move_head(entry)
+    return previous
+
+
+def _entry_after(previous: ChainHead | None, kind, occurred_at, payload) -> Entry:
+    try:
+        return make_entry(previous, previous.seq + 1 if previous else 1, kind, occurred_at, payload)
+    except ValueError as error:
+        raise LedgerError(f"cannot record {kind!r}: {error}") from error
+
+
+def _entry_fields(entry: Entry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "prev_hash": entry.prev_hash,
+        "kind": entry.kind,
+        "occurred_at": entry.occurred_at,
+        "payload": entry.payload,
+        "content_hash": entry.content_hash,
+        "entry_hash": entry.entry_hash,
+    }
+
+
+def _move_head(entry: Entry) -> None:
+    LedgerHead.objects.filter(pk=1).update(seq=entry.seq, entry_hash=entry.entry_hash)

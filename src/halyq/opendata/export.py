@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from halyq.integrity.selectors import chain_head
+from halyq.integrity.services import sequence_pending
 from halyq.ledger.chain import ChainHead
 from halyq.opendata import inputs, package
 from halyq.opendata.aggregates import (
@@ -186,6 +187,7 @@ def export_opendata(directory: Path | str) -> ExportReport:
         raise ExportError(f"Cannot write to {directory}: {error.strerror or error}.") from error
     writer = _Writer(directory)
     created = timezone.now().replace(microsecond=0).isoformat()
+    sequence_pending(wait=True)  # so the events recorded until now are in the chain
     try:
         with _consistent_read():
             anchors, snapshot_count, latest, descriptor = _write_all(writer, created)

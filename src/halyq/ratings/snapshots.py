@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from halyq.integrity.selectors import chain_head
-from halyq.integrity.services import event_record
+from halyq.integrity.services import event_record, head_held, sequence_pending
 from halyq.ledger.verify import snapshot_merkle_root
 from halyq.ratings.inputs import rating_inputs
 from halyq.ratings.methodologies import current_methodology
@@ -51,11 +51,14 @@ def snapshot_compute(
     # One consistent view of the record for the whole computation. Inside a caller's
     # transaction the isolation level is the caller's (PostgreSQL only lets the first
     # statement of a transaction set it).
+    # The head is held throughout, so the head read here is the one the data read here
+    # covers and `snapshot.published` follows it; meanwhile writers queue their events.
     outermost = not connection.in_atomic_block
-    with transaction.atomic():
+    with head_held(), transaction.atomic():
         if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        sequence_pending()
         head = chain_head()
         version, methodology = current_methodology()
         public = scope == Snapshot.Scope.PUBLIC
