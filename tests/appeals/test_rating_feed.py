@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import fields
 from datetime import date, timedelta
 
 import pytest
 
 from halyq.appeals import services
 from halyq.appeals.calendar import current_calendar
-from halyq.appeals.models import CalendarOverride, Channel
-from halyq.appeals.selectors import rating_appeals
-from halyq.integrity.pseudonyms import pseudonym
+from halyq.appeals.models import Appeal, CalendarOverride, Category, Channel
+from halyq.appeals.selectors import rating_appeal_columns
+from halyq.scoring.columns import NO_DATE, NO_DAYS, RES_PARTLY, RES_UNCONFIRMED, RES_YES
 from tests.appeals import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
 def _feed(**kwargs):
+    """{appeal id: its row} from the columns the rating reads."""
     today = date.today()
+    columns = rating_appeal_columns(
+        since=today - timedelta(days=30), until=today + timedelta(days=30), **kwargs
+    )
+    names = [field.name for field in fields(columns)]
     return {
         row["appeal"]: row
-        for row in rating_appeals(
-            since=today - timedelta(days=30), until=today + timedelta(days=30), **kwargs
+        for row in (
+            {name: getattr(columns, name)[at].item() for name in names}
+            for at in range(len(columns))
         )
     }
 
@@ -51,14 +58,39 @@ def test_only_appeals_a_real_citizen_stands_behind_count(world):
         data=services.TransitionInput(reason="Спам"),
     )
     counting = _feed()
-    assert set(counting) == {pseudonym("appeal", confirmed.pk)}
+    assert set(counting) == {confirmed.pk}
     everything = _feed(include_not_counting=True)
     assert len(everything) == 4
-    assert everything[pseudonym("appeal", unconfirmed.pk)]["counts"] is False
+    assert everything[unconfirmed.pk]["counts"] is False
     services.appeal_visitor_confirm(appeal_id=visitor.pk, link=True)
-    assert pseudonym("appeal", visitor.pk) in _feed()
-    row = _feed()[pseudonym("appeal", confirmed.pk)]
-    assert row["region"] == "71" and row["category"] == "housing" and row["resolution"] is None
+    assert visitor.pk in _feed()
+    row = _feed()[confirmed.pk]
+    assert row["region"] == world.office_x.region_id
+    assert Category.objects.get(id=row["category"]).code == "housing"
+    assert row["resolution"] == RES_UNCONFIRMED and row["answered"] == NO_DATE
+    assert row["working_days"] == NO_DAYS
+    assert row["registered"] == confirmed.registered_on.toordinal()
+    assert row["due"] == confirmed.due_on.toordinal()
+
+
+@pytest.mark.parametrize(
+    ("resolution", "code"), [("yes", RES_YES), ("partly", RES_PARTLY), ("", RES_UNCONFIRMED)]
+)
+def test_an_answer_is_read_as_ordinals_working_days_and_a_resolution_code(world, resolution, code):
+    appeal = f.web_appeal(world.citizen_a, world.office_x, addressed_person=world.deputy_person)
+    started = date.today() - timedelta(days=20)
+    answered = date.today() - timedelta(days=3)
+    Appeal.objects.filter(pk=appeal.pk).update(
+        term_started_on=started,
+        answered_on=answered,
+        answered_by=world.other_person,
+        resolution=resolution,
+    )
+    row = _feed()[appeal.pk]
+    assert row["answered"] == answered.toordinal()
+    assert row["working_days"] == current_calendar().working_days_between(started, answered) > 0
+    assert row["resolution"] == code
+    assert row["person"] == world.other_person.id  # who answered, before who was addressed
 
 
 def test_calendar_changes_are_seen_at_once():
@@ -80,7 +112,5 @@ def test_the_feed_of_some_people_is_exactly_their_part_of_the_whole_feed(world):
     theirs = _feed(include_not_counting=True, person_ids=[world.deputy_person.id])
     assert theirs and len(theirs) < len(everything)
     assert theirs == {
-        key: row
-        for key, row in everything.items()
-        if row["person"] == str(world.deputy_person.public_id)
+        key: row for key, row in everything.items() if row["person"] == world.deputy_person.id
     }

@@ -12,9 +12,10 @@ from django.db import transaction
 from halyq.accounts.models import RoleAssignment, User
 from halyq.appeals import services
 from halyq.appeals.models import Appeal, AppealEvent, ReceptionOffice
-from halyq.appeals.selectors import rating_appeals
+from halyq.appeals.selectors import rating_appeal_columns
 from halyq.directory.models import Region
 from halyq.integrity.models import LedgerEntry
+from halyq.scoring.columns import NO_DATE, NO_DAYS
 from halyq.seeding import appeals as step
 from halyq.seeding.directory import seed_directory
 from halyq.seeding.scale import DEMO
@@ -111,18 +112,12 @@ def test_demo_step_is_deterministic(small):
 
 def test_rating_feed_reads_the_generated_year(small):
     _seed()
-    rows = list(rating_appeals(since=date(2025, 1, 1), until=TODAY))
-    assert rows and all(row["counts"] for row in rows)
-    assert all(set(row) == set(step_fields()) for row in rows[:20])
-    everything = list(
-        rating_appeals(since=date(2025, 1, 1), until=TODAY, include_not_counting=True)
+    counting = rating_appeal_columns(since=date(2025, 1, 1), until=TODAY)
+    assert len(counting) and counting.counts.all()
+    everything = rating_appeal_columns(
+        since=date(2025, 1, 1), until=TODAY, include_not_counting=True
     )
-    assert len(everything) == 400 > len(rows)
-    answered = [row for row in rows if row["answered_on"]]
-    assert answered and all(row["working_days_to_answer"] >= 0 for row in answered)
-
-
-def step_fields():
-    from halyq.appeals.selectors import RATING_FIELDS
-
-    return RATING_FIELDS
+    assert len(everything) == 400 > len(counting)
+    answered = counting.answered != NO_DATE
+    assert answered.any() and (counting.working_days[answered] >= 0).all()
+    assert (counting.working_days[~answered] == NO_DAYS).all()

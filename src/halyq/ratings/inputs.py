@@ -19,27 +19,13 @@ from halyq.directory.models import Person
 from halyq.ratings.groups import group_keys
 from halyq.ratings.models import Evaluation
 from halyq.scoring.columns import (
-    NO_DATE,
-    NO_DAYS,
     NO_EVALUATION,
-    RES_NO,
-    RES_PARTLY,
-    RES_UNCONFIRMED,
-    RES_YES,
     AppealColumns,
     DeliveryColumns,
     PeopleColumns,
     ReceptionColumns,
 )
 from halyq.scoring.methodology import Methodology
-
-_RESOLUTION = {
-    None: RES_UNCONFIRMED,
-    "none": RES_UNCONFIRMED,
-    "no": RES_NO,
-    "partly": RES_PARTLY,
-    "yes": RES_YES,
-}
 
 
 @dataclass
@@ -64,13 +50,12 @@ def people_in_scope(
 
 def counted_evaluations(
     *, until: datetime | None = None, person_ids: Collection[int] | None = None
-) -> dict[str, int]:
-    """{appeal pseudonym: mark} of the evaluations that count.
+) -> tuple[np.ndarray, np.ndarray]:
+    """(appeal ids, marks) of the evaluations that count, sorted by appeal id.
 
     With `until`, only evaluations made by then whose reply period is over, and none
     with an open dispute (see ratings.snapshots).
     """
-    from halyq.appeals.ledger import appeal_pseudonym
     from halyq.ratings.models import Dispute
 
     rows = Evaluation.objects.filter(status=Evaluation.Status.ACCEPTED, appeal__isnull=False)
@@ -78,10 +63,20 @@ def counted_evaluations(
         rows = rows.filter(created_at__lte=until).exclude(disputes__status=Dispute.Status.OPEN)
     if person_ids is not None:
         rows = rows.filter(person_id__in=person_ids)
-    return {
-        appeal_pseudonym(appeal_id): score
-        for appeal_id, score in rows.values_list("appeal_id", "score").iterator(chunk_size=20_000)
-    }
+    pairs = np.array(
+        list(rows.order_by("appeal_id").values_list("appeal_id", "score")), dtype=np.int64
+    ).reshape(-1, 2)
+    return pairs[:, 0], pairs[:, 1]
+
+
+def _marks(appeals: np.ndarray, evaluated: np.ndarray, marks: np.ndarray) -> np.ndarray:
+    """Each appeal's counted mark, NO_EVALUATION where it has none."""
+    found = np.full(len(appeals), NO_EVALUATION, dtype=np.int64)
+    if len(evaluated):
+        at = np.minimum(np.searchsorted(evaluated, appeals), len(evaluated) - 1)
+        hit = evaluated[at] == appeals
+        found[hit] = marks[at[hit]]
+    return found
 
 
 def rating_inputs(
@@ -93,7 +88,8 @@ def rating_inputs(
     evaluations_until: datetime | None = None,
 ) -> RatingInputs:
     """Everything the engine needs for the people in scope, as of a day."""
-    from halyq.appeals.selectors import rating_appeals
+    from halyq.appeals.models import Category
+    from halyq.appeals.selectors import RatingAppealColumns, rating_appeal_columns
     from halyq.programmes.selectors import delivery_records
     from halyq.receptions.selectors import rating_receptions
 
@@ -105,44 +101,35 @@ def rating_inputs(
         tuple(keys[person.id] for person in people),
     )
     since = as_of - timedelta(days=methodology.window_days)
-    marks = counted_evaluations(until=evaluations_until, person_ids=person_ids)
+    evaluations = counted_evaluations(until=evaluations_until, person_ids=person_ids)
 
-    categories: dict[str, int] = {}
-    appeal_rows: list[tuple[int, ...]] = []
-    for appeal in rating_appeals(since=since, until=as_of, person_ids=person_ids):
-        position = index.get(appeal["person"])
-        if position is None:
-            continue
-        category = categories.setdefault(appeal["category"], len(categories))
-        answered = appeal["answered_on"]
-        working_days = appeal["working_days_to_answer"]
-        appeal_rows.append(
-            (
-                position,
-                category,
-                appeal["registered_on"].toordinal(),
-                answered.toordinal() if answered else NO_DATE,
-                appeal["due_on"].toordinal(),
-                NO_DAYS if working_days is None else working_days,
-                _RESOLUTION[appeal["resolution"]],
-                appeal["transferred_out_of_competence"],
-                appeal["counts"],
-                marks.get(appeal["appeal"], NO_EVALUATION),
-            )
-        )
-    appeal_array = np.array(appeal_rows, dtype=np.int64).reshape(-1, 10)
+    appeals = rating_appeal_columns(since=since, until=as_of, person_ids=person_ids)
+    # Person ids to positions in `people` (-1: not in scope, e.g. a pilot region's).
+    largest = max(max((person.id for person in people), default=0), appeals.person.max(initial=0))
+    position = np.full(int(largest) + 1, -1)
+    position[[person.id for person in people]] = np.arange(len(people))
+    in_scope = position[appeals.person] >= 0
+    appeals = RatingAppealColumns(
+        **{name: values[in_scope] for name, values in vars(appeals).items()}
+    )
+    # Categories numbered in order of first appearance.
+    present, first = np.unique(appeals.category, return_index=True)
+    present = present[np.argsort(first)]
+    category_index = np.zeros(int(present.max(initial=0)) + 1, dtype=np.int64)
+    category_index[present] = np.arange(len(present))
+    codes = dict(Category.objects.values_list("id", "code"))
     appeal_columns = AppealColumns.build(
-        categories=tuple(categories),
-        person=appeal_array[:, 0],
-        category=appeal_array[:, 1],
-        registered=appeal_array[:, 2],
-        answered=appeal_array[:, 3],
-        due=appeal_array[:, 4],
-        working_days=appeal_array[:, 5],
-        resolution=appeal_array[:, 6],
-        transferred=appeal_array[:, 7].astype(bool),
-        counts=appeal_array[:, 8].astype(bool),
-        evaluation=appeal_array[:, 9],
+        categories=tuple(codes[category_id] for category_id in present.tolist()),
+        person=position[appeals.person],
+        category=category_index[appeals.category],
+        registered=appeals.registered,
+        answered=appeals.answered,
+        due=appeals.due,
+        working_days=appeals.working_days,
+        resolution=appeals.resolution,
+        transferred=appeals.transferred,
+        counts=appeals.counts,
+        evaluation=_marks(appeals.appeal, *evaluations),
     )
 
     reception_rows = [

@@ -18,7 +18,7 @@ Rules of this step:
 - Demo writes each appeal's visible history (AppealEvent) and its ledger events. The
   national scale writes the appeals table only (2 million rows in minutes): no history
   rows and no ledger events; the rating reads it through `appeals.selectors.
-  rating_appeals`, which needs only the table (docs/appeals.md).
+  rating_appeal_columns`, which needs only the table (docs/appeals.md).
 - One generator feeds both writers: PostgreSQL gets the rows by COPY, other databases
   by bulk_create. Same seed, same rows.
 """
