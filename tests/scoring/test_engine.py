@@ -24,8 +24,10 @@ from halyq.scoring import (
     compute,
     compute_columns,
     compute_person,
+    compute_person_columns,
     group_stats,
 )
+from halyq.scoring.columns import appeal_columns, delivery_columns, reception_columns
 from halyq.scoring.engine import _rank
 from halyq.scoring.reference import compute_reference
 from halyq.scoring.stats import solve_standardised, z_value
@@ -374,6 +376,24 @@ def test_stats_round_trip_and_live_update() -> None:
         compute_person(people[0], appeals, [], [], stats, METHODOLOGY_V2, AS_OF)
     with pytest.raises(ValueError, match="unknown person"):
         compute_person(people[1], appeals, [], [], stats, DEFAULT_METHODOLOGY, AS_OF)
+
+
+def test_the_columnar_live_path_equals_the_records_path_and_takes_one_person_only() -> None:
+    people, appeals = small_world()
+    stats = group_stats(people, appeals, [], [], DEFAULT_METHODOLOGY, AS_OF)
+    own = [a for a in appeals if a.person_id == "A"]
+    index = {"A": 0}
+    columns = (
+        PeopleColumns.from_records(people[:1]),
+        appeal_columns(own, index),
+        reception_columns([], index),
+        delivery_columns([], index),
+    )
+    live = compute_person_columns(*columns, stats, DEFAULT_METHODOLOGY, AS_OF)
+    assert live == compute_person(people[0], own, [], [], stats, DEFAULT_METHODOLOGY, AS_OF)
+    everyone = PeopleColumns.from_records(people)
+    with pytest.raises(ValueError, match="one person"):
+        compute_person_columns(everyone, *columns[1:], stats, DEFAULT_METHODOLOGY, AS_OF)
 
 
 def test_to_dict_is_canonical() -> None:

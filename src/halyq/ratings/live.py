@@ -23,8 +23,7 @@ from halyq.ratings.inputs import rating_inputs
 from halyq.ratings.methodologies import NoMethodology, current_methodology
 from halyq.ratings.models import LiveScore
 from halyq.ratings.snapshots import latest_staff_snapshot
-from halyq.scoring.engine import GroupStats, compute_person
-from halyq.scoring.model import AppealRecord, DeliveryRecord, PersonRecord, ReceptionRecord
+from halyq.scoring.engine import GroupStats, compute_person_columns
 from halyq.scoring.publish import published_result
 
 
@@ -44,18 +43,8 @@ def live_refresh(*, person_public_id: str) -> LiveScore | None:
     inputs = rating_inputs(
         as_of=as_of, methodology=methodology, region_ids=None, person_ids=[person.id]
     )
-    people, appeals, receptions, deliveries = inputs.columns
     stats = GroupStats.from_dict(snapshot.group_stats)
-    record = PersonRecord(people.person_ids[0], people.groups[0])
-    result = compute_person(
-        record,
-        _appeal_records(appeals, record.person_id),
-        _reception_records(receptions, record.person_id),
-        _delivery_records(deliveries, record.person_id),
-        stats,
-        methodology,
-        as_of,
-    )
+    result = compute_person_columns(*inputs.columns, stats, methodology, as_of)
     score, _ = LiveScore.objects.update_or_create(
         person=person,
         defaults={
@@ -67,68 +56,6 @@ def live_refresh(*, person_public_id: str) -> LiveScore | None:
         },
     )
     return score
-
-
-def _appeal_records(columns, person_id: str) -> list[AppealRecord]:
-    from datetime import date
-
-    from halyq.scoring.columns import NO_DATE, NO_DAYS, NO_EVALUATION
-
-    resolutions = {-1: None, 0: "no", 1: "partly", 2: "yes"}
-    return [
-        AppealRecord(
-            appeal_id=str(index),
-            person_id=person_id,
-            category=columns.categories[int(columns.category[index])],
-            registered_on=date.fromordinal(int(columns.registered[index])),
-            answered_on=None
-            if columns.answered[index] == NO_DATE
-            else date.fromordinal(int(columns.answered[index])),
-            due_on=date.fromordinal(int(columns.due[index])),
-            working_days_to_answer=None
-            if columns.working_days[index] == NO_DAYS
-            else int(columns.working_days[index]),
-            resolution=resolutions[int(columns.resolution[index])],
-            transferred_out_of_competence=bool(columns.transferred[index]),
-            counts=bool(columns.counts[index]),
-            evaluation=None
-            if columns.evaluation[index] == NO_EVALUATION
-            else int(columns.evaluation[index]),
-        )
-        for index in range(len(columns))
-    ]
-
-
-def _reception_records(columns, person_id: str) -> list[ReceptionRecord]:
-    from datetime import date
-
-    return [
-        ReceptionRecord(
-            person_id=person_id,
-            held_on=date.fromordinal(int(columns.held_on[index])),
-            scheduled_slots=int(columns.scheduled_slots[index]),
-            booked=int(columns.booked[index]),
-            attended=int(columns.attended[index]),
-            held=bool(columns.held[index]),
-        )
-        for index in range(int(columns.person.shape[0]))
-    ]
-
-
-def _delivery_records(columns, person_id: str) -> list[DeliveryRecord]:
-    from datetime import date
-
-    return [
-        DeliveryRecord(
-            person_id=person_id,
-            item_id=str(index),
-            weight=float(columns.weight[index]),
-            due_on=date.fromordinal(int(columns.due[index])),
-            delivered_on_time=bool(columns.on_time[index]),
-            dispute_share=float(columns.dispute_share[index]),
-        )
-        for index in range(int(columns.person.shape[0]))
-    ]
 
 
 _paused = threading.local()

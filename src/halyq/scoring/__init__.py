@@ -33,6 +33,7 @@ from halyq.scoring.engine import (
     compute,
     compute_columns,
     compute_person,
+    compute_person_columns,
     group_stats,
     group_stats_columns,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "compute",
     "compute_columns",
     "compute_person",
+    "compute_person_columns",
     "get_methodology",
     "group_stats",
     "group_stats_columns",

@@ -830,14 +830,34 @@ def compute_person(
     ``compute(<all records>)`` exactly, except ``rank`` and ``band`` (None here:
     they depend on everyone else).
     """
+    return compute_person_columns(
+        *_records_to_columns([person], appeals, receptions, deliveries),
+        stats,
+        methodology,
+        as_of,
+    )
+
+
+def compute_person_columns(
+    people_cols: PeopleColumns,
+    appeal_cols: AppealColumns,
+    reception_cols: ReceptionColumns,
+    delivery_cols: DeliveryColumns,
+    stats: GroupStats,
+    methodology: Methodology,
+    as_of: date,
+) -> PersonResult:
+    """:func:`compute_person` on columns that hold exactly one person (position 0).
+
+    The live refresh's path: a busy person's thousands of appeals never become records.
+    """
     if stats.methodology_version != methodology.version:
         raise ValueError(
             f"group statistics are for methodology {stats.methodology_version!r}, "
             f"not {methodology.version!r}"
         )
-    people_cols, appeal_cols, reception_cols, delivery_cols = _records_to_columns(
-        [person], appeals, receptions, deliveries
-    )
+    if len(people_cols.person_ids) != 1:
+        raise ValueError(f"expected columns of one person, not {len(people_cols.person_ids)}")
     # Index the person's categories in the statistics' order (unknown ones at the
     # end, with no difficulty effect) so the arithmetic matches the full run.
     extra = sorted(
@@ -862,7 +882,7 @@ def compute_person(
         as_of.toordinal(),
     )
     ev = _evidence(agg, methodology)
-    group_means = stats.means_for(person.group)
+    group_means = stats.means_for(people_cols.groups[0])
     means = np.array([[group_means[c] for c in COMPONENTS]], dtype=np.float64)
     effects = np.array(stats.category_effects + (0.0,) * len(extra), dtype=np.float64)
     scored = _score(agg, ev, means, effects, methodology)
