@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from halyq.appeals.workflow import OPEN_STATES, Resolution, State
@@ -94,6 +95,11 @@ class Channel(models.TextChoices):
 
 
 OPERATOR_CHANNELS = (Channel.WALK_IN, Channel.PHONE, Channel.LETTER)
+
+
+def rated_person() -> Coalesce:
+    """Whose work an appeal is: who answered it, else who is assigned, else who was addressed."""
+    return Coalesce("answered_by_id", "assigned_person_id", "addressed_person_id")
 
 
 class Appeal(models.Model):
@@ -241,6 +247,29 @@ class Appeal(models.Model):
             models.Index(fields=["author", "received_at"], name="appeal_author"),
             models.Index(fields=["registered_on"], name="appeal_registered_on"),
             models.Index(fields=["state", "answered_on"], name="appeal_state_answered"),
+            # A live rating refresh reads one person's year of appeals: by this index
+            # alone on PostgreSQL (an index-only scan; the included columns are all it
+            # reads), not by thousands of heap pages. SQLite ignores `include`.
+            models.Index(
+                rated_person(),
+                models.F("registered_on"),
+                include=[
+                    "id",
+                    "answered_by",
+                    "assigned_person",
+                    "addressed_person",
+                    "region",
+                    "category",
+                    "due_on",
+                    "answered_on",
+                    "term_started_on",
+                    "resolution",
+                    "transferred_out_of_competence",
+                    "state",
+                    "citizen_confirmed_at",
+                ],
+                name="appeal_rated_person",
+            ),
         ]
 
     def __str__(self) -> str:
