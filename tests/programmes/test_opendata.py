@@ -146,3 +146,15 @@ def test_deputies_of_unpublished_regions_are_not_named(published):
     )
     assert reported["actor"] is None and reported["actor_role"] == "deputy"
     assert aigul not in dump_of(astana_only)
+
+
+def test_a_decision_is_dated_in_the_sites_time_zone(published, settings):
+    """Decided at 20:30 UTC is the next morning in Astana: the row says the local day."""
+    from datetime import UTC, datetime
+
+    from halyq.programmes.models import Mandate
+
+    settings.TIME_ZONE = "Asia/Almaty"
+    Mandate.objects.update(decided_at=datetime(2024, 3, 1, 20, 30, tzinfo=UTC))
+    [row] = opendata.mandate_rows(regions())
+    assert row["decided_on"] == "2024-03-02"

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, F, Prefetch, QuerySet, UUIDField, When
+from django.utils import timezone
 
 from halyq.directory.models import Person
 from halyq.programmes.models import Evidence, ItemChange, Mandate, Programme, TrackedItem
@@ -132,6 +133,11 @@ def monitor_ids(item: TrackedItem) -> list[str]:
     return [str(person.public_id) for person in item.public_monitors]
 
 
+def decided_on(mandate: Mandate) -> str | None:
+    """The day of the decision in the site's time zone (`decided_at` is stored in UTC)."""
+    return _date(timezone.localdate(mandate.decided_at)) if mandate.decided_at else None
+
+
 def tracked_on_its_own(mandate: Mandate) -> bool:
     return mandate.item is not None and mandate.item.kind == TrackedItem.Kind.MANDATE
 
@@ -214,7 +220,7 @@ def mandate_rows(region_ids: Collection[int]) -> Iterator[dict[str, Any]]:
             **_texts(mandate, "title", "description"),
             "state": mandate.state,
             "decision_reason": mandate.decision_reason or None,
-            "decided_on": _date(mandate.decided_at.date()) if mandate.decided_at else None,
+            "decided_on": decided_on(mandate),
             "item": item_code(item),
             "tracked_on_its_own": tracked_on_its_own(mandate),
         }
