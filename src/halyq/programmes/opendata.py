@@ -19,6 +19,8 @@ evidence prefetched), so a page or a chunk of any size costs the same few querie
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -120,7 +122,15 @@ def public_changes(region_ids: Collection[int]) -> QuerySet[ItemChange]:
 # --------------------------------------------------------------------------- values
 def item_code(item: TrackedItem | None) -> str | None:
     """The item's public identifier, "<programme code>:<item code>" (None for no item)."""
-    return None if item is None else f"{item.programme.code}:{item.code}"
+    return None if item is None else item.public_code
+
+
+def item_by_code(items: QuerySet[TrackedItem], code: str) -> TrackedItem:
+    """The item of `items` named "<programme code>:<item code>"; else `DoesNotExist`."""
+    programme_code, separator, own_code = code.partition(":")
+    if not separator:
+        raise TrackedItem.DoesNotExist(code)
+    return items.get(programme__code=programme_code, code=own_code)
 
 
 def parent_code(item: TrackedItem) -> str | None:
@@ -244,17 +254,71 @@ def mandate_rows(region_ids: Collection[int]) -> Iterator[dict[str, Any]]:
         yield row
 
 
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One dated step in the public history of an item or a mandate."""
+
+    occurred_at: datetime
+    kind: str
+    actor_role: str | None = None
+    actor: str | None = None  # a deputy's public id
+    changes: dict[str, list] = field(default_factory=dict)  # {"field": [old, new]}
+    note: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def change_entry(change: ItemChange) -> HistoryEntry:
+    """A change from `public_changes` as published (never the account that made it)."""
+    return HistoryEntry(
+        occurred_at=change.occurred_at,
+        kind=change.kind,
+        actor_role=change.actor_role,
+        actor=actor_id(change),
+        changes=change.changes,
+        note=change.note or None,
+        evidence=list(change.evidence.all()),
+    )
+
+
+def mandate_history(mandate: Mandate, region_ids: Collection[int]) -> list[HistoryEntry]:
+    """A mandate's registration, the decision on it and, when it is tracked on its own,
+    every change of its item; oldest first.
+
+    The registration and the decision carry no actor: the export does not say which
+    staff member registered or decided a mandate, only the decision and its public
+    reason. A mandate folded into a measure has that measure's history instead.
+    """
+    entries = [HistoryEntry(occurred_at=mandate.registered_at, kind="registered")]
+    if mandate.decided_at is not None:
+        decision = {"state": [Mandate.State.REGISTERED.value, mandate.state]}
+        if mandate.item is not None:
+            decision["item"] = [None, item_code(mandate.item)]
+        entries.append(
+            HistoryEntry(
+                occurred_at=mandate.decided_at,
+                kind=mandate.state,
+                changes=decision,
+                note=mandate.decision_reason or None,
+            )
+        )
+    if tracked_on_its_own(mandate):
+        changes = public_changes(region_ids).filter(item_id=mandate.item_id)
+        entries += [change_entry(change) for change in changes]
+    return sorted(entries, key=lambda entry: entry.occurred_at)
+
+
 def history_rows(region_ids: Collection[int]) -> Iterator[dict[str, Any]]:
     """Every change of every published item (measures and mandates), with its evidence."""
     for change in public_changes(region_ids).iterator(chunk_size=CHUNK):
+        entry = change_entry(change)
         yield {
             "item": item_code(change.item),
-            "occurred_at": change.occurred_at.isoformat(),
-            "kind": change.kind,
-            "actor_role": change.actor_role,
-            "actor": actor_id(change),
-            "changes": change.changes,
-            "note": change.note or None,
+            "occurred_at": entry.occurred_at.isoformat(),
+            "kind": entry.kind,
+            "actor_role": entry.actor_role,
+            "actor": entry.actor,
+            "changes": entry.changes,
+            "note": entry.note,
             "evidence": [
                 {
                     "kind": evidence.kind,
@@ -264,6 +328,6 @@ def history_rows(region_ids: Collection[int]) -> Iterator[dict[str, Any]]:
                     "date": _date(evidence.evidence_date),
                     "caption": evidence.caption or None,
                 }
-                for evidence in change.evidence.all()
+                for evidence in entry.evidence
             ],
         }
