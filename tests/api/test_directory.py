@@ -92,6 +92,14 @@ def test_organisations_posts_memberships_and_levels(client_en, example_world):
         "/api/v1/memberships/", {"organization": "faction-astana", "current": "true"}
     ).json()
     assert current["count"] == 1
+    ended = client_en.get(
+        "/api/v1/memberships/", {"organization": "faction-astana", "current": "0"}
+    )
+    assert ended.json()["count"] == 0
+    for wrong in ("maybe", "", "yes"):  # not silently ignored
+        response = client_en.get("/api/v1/memberships/", {"current": wrong})
+        assert response.status_code == 400, wrong
+        assert response.json()["errors"][0]["field"] == "current"
     assert client_en.get("/api/v1/posts/").status_code == 200
     levels = client_en.get("/api/v1/council-levels/").json()
     assert levels and {"code", "name", "order"} <= set(levels[0])

@@ -31,11 +31,23 @@ class SafeModelChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+def _keep_help_text(filter_, schema: dict) -> None:
+    # drf-spectacular takes the schema of a filter with `extend_schema_field` as given and
+    # leaves out its help_text; give this filter its own copy carrying the description.
+    help_text = filter_.extra.get("help_text")
+    if help_text:
+        extend_schema_field({**schema, "description": str(help_text)})(filter_)
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class CodeFilter(django_filters.ModelChoiceFilter):
     """A related object by its code/slug (set `to_field_name`)."""
 
     field_class = SafeModelChoiceField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _keep_help_text(self, {"type": "string"})
 
 
 class StrictChoiceField(django_filters.fields.ChoiceField):
@@ -58,6 +70,10 @@ class EnumFilter(django_filters.ChoiceFilter):
 
 
 class StrictNullBooleanField(forms.NullBooleanField):
+    # A plain text widget hands over the raw value: NullBooleanField's own select widget
+    # turns anything it does not know into None, which would ignore `?overdue=maybe`.
+    widget = forms.TextInput
+
     def to_python(self, value):
         if value == "":
             raise ValidationError(_("Give true or false."), code="invalid")
@@ -71,3 +87,7 @@ class TrueFalseFilter(django_filters.BooleanFilter):
     """`true` or `false` (also 1/0); anything else is a 400."""
 
     field_class = StrictNullBooleanField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _keep_help_text(self, {"type": "boolean"})

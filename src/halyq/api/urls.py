@@ -21,6 +21,7 @@ API_MODULES = [
     "halyq.appeals.api",
     "halyq.receptions.api",
     "halyq.ratings.api",
+    "halyq.programmes.api",
     "halyq.news.api",
     "halyq.accounts.api",
 ]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -125,49 +125,24 @@ class _Writer:
 
 
 def _programme_sources(
-    public_codes: frozenset[str], public_people: set[str]
+    public_ids: Collection[int],
 ) -> list[tuple[package.Resource, Callable[[], Iterable[dict]]]]:
-    """The programmes app's rows, filtered again here by region and person.
+    """The programmes app's rows of the regions it publishes given the rating's public ones.
 
-    The programmes app decides its own public regions (for now from a setting); the
-    export trusts only the rating's publication modes, so it filters every row by
-    region, drops monitors and actors who are not public people, and keeps the
-    history of the programmes it publishes.
+    `programmes.opendata` applies the rule (also the API's): only regions public for the
+    tracker and for the rating, deputies only of those regions, no residents.
     """
     try:
         from halyq.programmes import opendata as programmes
+        from halyq.programmes.visibility import published_region_ids
     except ImportError:
         return []
-    included_programmes: set[str] = set()
-
-    def public_people_only(row: dict, key: str) -> dict:
-        if key in row and isinstance(row[key], list):
-            row[key] = [person for person in row[key] if person in public_people]
-        return row
-
-    def programme_rows() -> Iterator[dict]:
-        for row in programmes.programme_rows():
-            if row.get("region") in public_codes:
-                included_programmes.add(row["code"])
-                yield row
-
-    def item_rows(rows: Iterable[dict]) -> Iterator[dict]:
-        for row in rows:
-            if row.get("region") in public_codes and row.get("programme") in included_programmes:
-                yield public_people_only(row, "monitors")
-
-    def history_rows() -> Iterator[dict]:
-        for row in programmes.history_rows():
-            if str(row.get("item", "")).split(":", 1)[0] in included_programmes:
-                if row.get("actor") not in public_people:
-                    row["actor"] = None
-                yield row
-
+    published = published_region_ids(public_ids)
     return [
-        (package.PROGRAMMES, programme_rows),
-        (package.PROGRAMME_MEASURES, lambda: item_rows(programmes.measure_rows())),
-        (package.PROGRAMME_MANDATES, lambda: item_rows(programmes.mandate_rows())),
-        (package.PROGRAMME_HISTORY, history_rows),
+        (package.PROGRAMMES, lambda: programmes.programme_rows(published)),
+        (package.PROGRAMME_MEASURES, lambda: programmes.measure_rows(published)),
+        (package.PROGRAMME_MANDATES, lambda: programmes.mandate_rows(published)),
+        (package.PROGRAMME_HISTORY, lambda: programmes.history_rows(published)),
     ]
 
 
@@ -264,7 +239,7 @@ def _write_all(writer: _Writer, created: str):
         lambda target: write_appeals_by_district(target, public_ids),
     )
     public_codes = withholding.public_region_codes
-    for resource, rows in _programme_sources(public_codes, set(names)):
+    for resource, rows in _programme_sources(public_ids):
         writer.write_rows(resource, rows())
 
     anchors: dict[str, Any] = {

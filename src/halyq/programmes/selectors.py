@@ -143,6 +143,47 @@ class ItemFilters:
     topic: str = ""
     district: District | None = None
     programme: Programme | None = None
+    overdue: bool | None = None
+
+
+def filter_items(
+    items: QuerySet[TrackedItem],
+    *,
+    region: Region | None = None,
+    district: District | None = None,
+    programme: Programme | None = None,
+    person: Person | None = None,
+    filters: ItemFilters | None = None,
+    today: date | None = None,
+) -> QuerySet[TrackedItem]:
+    """`items` narrowed to a territory, a programme or a monitor and the list filters
+    (the status filter knows "overdue", derived on `today`)."""
+    day = today or timezone.localdate()
+    if region is not None:
+        items = items.filter(region=region)
+    if district is not None:
+        items = items.filter(district=district)
+    if programme is not None:
+        items = items.filter(programme=programme)
+    if person is not None:
+        items = items.filter(monitors=person)
+    filters = filters or ItemFilters()
+    for term in query_terms(filters.q):
+        items = items.filter(search_text__contains=term)
+    if filters.status:
+        items = items.with_display_status_in([filters.status], day)
+    if filters.overdue is not None:
+        overdue = TrackedItem.objects.overdue_q(day)
+        items = items.filter(overdue) if filters.overdue else items.exclude(overdue)
+    if filters.kind:
+        items = items.filter(kind=filters.kind)
+    if filters.topic:
+        items = items.filter(topic=filters.topic)
+    if filters.district is not None:
+        items = items.filter(district=filters.district)
+    if filters.programme is not None:
+        items = items.filter(programme=filters.programme)
+    return items
 
 
 def item_list(
@@ -157,28 +198,15 @@ def item_list(
 ) -> QuerySet[TrackedItem]:
     """Items in a territory, a programme or monitored by a person, filtered, for a list page."""
     day = today or timezone.localdate()
-    items = visible_items(user=user)
-    if region is not None:
-        items = items.filter(region=region)
-    if district is not None:
-        items = items.filter(district=district)
-    if programme is not None:
-        items = items.filter(programme=programme)
-    if person is not None:
-        items = items.filter(monitors=person)
-    filters = filters or ItemFilters()
-    for term in query_terms(filters.q):
-        items = items.filter(search_text__contains=term)
-    if filters.status:
-        items = items.with_display_status_in([filters.status], day)
-    if filters.kind:
-        items = items.filter(kind=filters.kind)
-    if filters.topic:
-        items = items.filter(topic=filters.topic)
-    if filters.district is not None:
-        items = items.filter(district=filters.district)
-    if filters.programme is not None:
-        items = items.filter(programme=filters.programme)
+    items = filter_items(
+        visible_items(user=user),
+        region=region,
+        district=district,
+        programme=programme,
+        person=person,
+        filters=filters,
+        today=day,
+    )
     return (
         items.with_display_status(day)
         .select_related("programme", "region", "district")
@@ -323,9 +351,9 @@ def roadmap(programme: Programme) -> list[tuple[TrackedItem, int]]:
 
 
 # --------------------------------------------------------------------------- mandates
-def mandate_list(
+def filter_mandates(
+    mandates: QuerySet[Mandate],
     *,
-    user,
     region: Region | None = None,
     district: District | None = None,
     programme: Programme | None = None,
@@ -333,7 +361,7 @@ def mandate_list(
     topic: str = "",
     q: str = "",
 ) -> QuerySet[Mandate]:
-    mandates = Mandate.objects.filter(region_id__in=visible_region_ids(user))
+    """`mandates` narrowed to a territory, a programme, a decision, a topic and a search."""
     if region is not None:
         mandates = mandates.filter(region=region)
     if district is not None:
@@ -346,6 +374,28 @@ def mandate_list(
         mandates = mandates.filter(topic=topic)
     for term in query_terms(q):
         mandates = mandates.filter(search_text__contains=term)
+    return mandates
+
+
+def mandate_list(
+    *,
+    user,
+    region: Region | None = None,
+    district: District | None = None,
+    programme: Programme | None = None,
+    state: str = "",
+    topic: str = "",
+    q: str = "",
+) -> QuerySet[Mandate]:
+    mandates = filter_mandates(
+        Mandate.objects.filter(region_id__in=visible_region_ids(user)),
+        region=region,
+        district=district,
+        programme=programme,
+        state=state,
+        topic=topic,
+        q=q,
+    )
     return mandates.select_related("programme", "region", "district", "item").order_by(
         "-source_date", "pk"
     )

@@ -8,6 +8,8 @@ region's own deputies) still see them.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.conf import settings
 
 from halyq.accounts import roles
@@ -26,6 +28,18 @@ def public_region_ids() -> set[int]:
     if codes is not None:
         regions = regions.filter(code__in=list(codes))
     return set(regions.values_list("id", flat=True))
+
+
+def published_region_ids(rating_public_ids: Collection[int]) -> frozenset[int]:
+    """The regions whose tracker leaves the site: the open data and the public API.
+
+    A region is published when it is public for the tracker (`public_region_ids`) and
+    out of pilot for the rating (`rating_public_ids`, the regions the rating's
+    publication modes make public, given by the caller: this app sits below the ratings
+    app and does not import it). Both the export and the API take their rows through
+    `programmes.opendata` with this set, so they publish the same regions.
+    """
+    return frozenset(public_region_ids()) & frozenset(rating_public_ids)
 
 
 def visible_region_ids(user) -> set[int]:

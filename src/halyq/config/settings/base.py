@@ -234,6 +234,19 @@ SPECTACULAR_SETTINGS = {
         "PublishOrRejectEnum": ["publish", "reject"],
         "HeldEvaluationDecisionEnum": ["restore", "exclude"],
         "DisputeDecisionEnum": ["uphold", "reject"],
+        # Enums of fields named alike elsewhere ("state", "kind"): named here so that
+        # neither gets a hashed name.
+        "StateEnum": "halyq.appeals.workflow.State",
+        "KindEnum": "halyq.directory.models.Person.Kind",
+        "ProgrammeItemStatusEnum": "halyq.programmes.models.Status",
+        "ProgrammeShownStatusEnum": "halyq.programmes.models.DISPLAY_STATUSES",
+        "ProgrammeTopicEnum": "halyq.programmes.models.Topic",
+        "ProgrammeDisputeStateEnum": "halyq.programmes.models.TrackedItem.DisputeState",
+        "MandateStateEnum": "halyq.programmes.models.Mandate.State",
+        "MandateSourceEnum": "halyq.programmes.models.Mandate.Source",
+        "ProgrammeHistoryKindEnum": "halyq.programmes.api.HISTORY_KINDS",
+        "ProgrammeActorRoleEnum": "halyq.programmes.models.ItemChange.ActorRole",
+        "ProgrammeEvidenceKindEnum": "halyq.programmes.models.Evidence.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -244,7 +257,7 @@ SPECTACULAR_SETTINGS = {
 # endpoints never answer with CORS headers, and no credentials are allowed cross-site.
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
-CORS_URLS_REGEX = r"^/api/v1/(regions|districts|council-levels|organizations|persons|posts|memberships|offices|categories|receptions|ratings|methodology|snapshots|news|news-categories)(/.*)?$"
+CORS_URLS_REGEX = r"^/api/v1/(regions|districts|council-levels|organizations|persons|posts|memberships|offices|categories|receptions|ratings|methodology|snapshots|news|news-categories|programmes|measures|mandates)(/.*)?$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "content-type"]
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Content-Language"]
