@@ -30,6 +30,19 @@ def english(default_language):
 
 
 @pytest.fixture(autouse=True)
+def regions_out_of_pilot(request):
+    """Every region's rating is public (the tracker follows it) unless a test says otherwise."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from halyq.directory.models import Region
+    from halyq.ratings.services import publication_mode_set
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    for region in Region.objects.all():
+        publication_mode_set(region=region, mode="public", public_from=yesterday)
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Tracker summaries are cached briefly; every test starts without them."""
     from django.core.cache import cache

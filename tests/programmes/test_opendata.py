@@ -10,7 +10,9 @@ import pytest
 from halyq.directory.models import Region
 from halyq.programmes import opendata, services
 from halyq.programmes.models import Status
-from halyq.programmes.visibility import published_region_ids
+from halyq.programmes.visibility import public_region_ids
+from halyq.ratings.services import publication_mode_set
+from halyq.ratings.visibility import public_scope_changed
 from tests.programmes import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +53,11 @@ def published(tracker):
 
 def regions(rating_public_codes=None) -> frozenset[int]:
     """The published regions when the rating makes these regions public (default: all)."""
-    rating_public = Region.objects.all()
     if rating_public_codes is not None:
-        rating_public = rating_public.filter(code__in=rating_public_codes)
-    return published_region_ids(rating_public.values_list("id", flat=True))
+        for region in Region.objects.exclude(code__in=rating_public_codes):
+            publication_mode_set(region=region, mode="pilot")
+        public_scope_changed()  # what the commit would do
+    return frozenset(public_region_ids())
 
 
 def residents_of(tracker):

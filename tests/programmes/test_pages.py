@@ -11,8 +11,12 @@ from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
+from halyq.directory import publication
+from halyq.directory.models import Region
 from halyq.programmes import services
 from halyq.programmes.models import Confirmation, DisputeReview, Mandate, Status, TrackedItem
+from halyq.ratings.services import publication_mode_set
+from halyq.ratings.visibility import public_scope_changed
 from tests.programmes import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -202,8 +206,15 @@ def test_programme_and_deputy_csv(client, filled, tracker):
 
 
 # ------------------------------------------------------------------ pilot regions
-def test_a_pilot_region_is_absent_from_every_public_page_and_csv(client, filled, tracker, settings):
-    settings.HALYQ_PUBLIC_REGION_CODES = ["75"]
+@pytest.mark.parametrize("pilot_by", ["the rating's publication mode", "the tracker's setting"])
+def test_a_pilot_region_is_absent_from_every_public_page_and_csv(
+    client, filled, tracker, settings, pilot_by
+):
+    if pilot_by == "the tracker's setting":
+        settings.HALYQ_PUBLIC_REGION_CODES = ["75"]
+    else:
+        publication_mode_set(region=Region.objects.get(code="71"), mode="pilot")
+        public_scope_changed()  # what the commit would do
     aigul = tracker["people"]["aigul"]
     mandate = services.mandate_register(
         actor=None,
@@ -271,6 +282,7 @@ def test_query_count_does_not_grow_with_the_rows(client, tracker, url):
             services.item_report(actor=None, item=item, status=Status.DONE, evidence=[make.link()])
 
     add(2, 0)
+    publication.public_region_ids()  # read once a day, then cached: not per row
     few = count_queries(client, url)
     add(20, 100)
     many = count_queries(client, url)

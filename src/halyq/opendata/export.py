@@ -134,10 +134,10 @@ def _programme_sources(
     """
     try:
         from halyq.programmes import opendata as programmes
-        from halyq.programmes.visibility import published_region_ids
+        from halyq.programmes.visibility import public_region_ids
     except ImportError:
         return []
-    published = published_region_ids(public_ids)
+    published = frozenset(public_region_ids())
     return [
         (package.PROGRAMMES, lambda: programmes.programme_rows(published)),
         (package.PROGRAMME_MEASURES, lambda: programmes.measure_rows(published)),

@@ -3,8 +3,8 @@ mandates and their dated histories. Public and read-only.
 
 Rules:
 - The API reads what the open data publishes, through the same querysets
-  (`programmes.opendata`) and the same regions (`visibility.published_region_ids`:
-  public for the tracker and out of pilot for the rating). A programme, measure or
+  (`programmes.opendata`) and the same regions (`visibility.public_region_ids`, the
+  pages' rule too: out of pilot for the rating). A programme, measure or
   mandate of a region in pilot is absent from every list and 404 by its code; a pilot
   region, its programmes and its deputies are not valid filter values (400, the same
   answer as for a code that does not exist).
@@ -48,11 +48,10 @@ from halyq.programmes.models import (
     Topic,
     TrackedItem,
 )
-from halyq.programmes.visibility import published_region_ids
+from halyq.programmes.visibility import public_region_ids
 
 # This app sits below the ratings app, whose publication modes say which regions are out
 # of pilot; the API is the shell above both, so it is here that the two are wired.
-from halyq.ratings.visibility import public_region_ids as rating_public_region_ids
 
 PROGRAMME_CODE = r"[-a-zA-Z0-9_]{1,64}"
 # An item code may hold '/' (the roadmap import allows it); the history routes are
@@ -66,7 +65,7 @@ def published_regions(request) -> frozenset[int]:
     """The regions the API publishes, read once per request (filters ask too)."""
     cached = getattr(request, "_published_programme_regions", None)
     if cached is None:
-        cached = published_region_ids(rating_public_region_ids())
+        cached = frozenset(public_region_ids())
         if request is not None:
             request._published_programme_regions = cached
     return cached

@@ -3,8 +3,8 @@
 The open-data export and the public API read the tracker through this module (its
 `public_*` querysets; the export also through the row generators), so both publish the
 same things under the same rules:
-- only the regions they are given, which is `visibility.published_region_ids(...)`:
-  public for the tracker and out of pilot for the rating;
+- only the regions they are given, which is `visibility.public_region_ids()`: out of
+  pilot for the rating (and listed in HALYQ_PUBLIC_REGION_CODES where that is set);
 - no personal data: no resident, no account, no email; deputies appear by public id
   (as monitors, and in histories as the person who reported), and only those of the
   published regions; staff only by their role; a mandate's source reference (it may be

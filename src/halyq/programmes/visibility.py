@@ -8,38 +8,26 @@ region's own deputies) still see them.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from django.conf import settings
 
 from halyq.accounts import roles
+from halyq.directory import publication
 from halyq.directory.models import Region
 
 
 def public_region_ids() -> set[int]:
     """Ids of the regions whose programme tracker is public.
 
-    To be backed by ratings.PublicationMode. Until then it reads the setting
-    `HALYQ_PUBLIC_REGION_CODES` (a list of KATO codes; None, the default, means every
-    region is public).
+    Out of pilot for the rating (`directory.publication`, the rating's publication
+    modes) and, where the setting `HALYQ_PUBLIC_REGION_CODES` (KATO codes) is set,
+    also listed there: a way to keep a region's tracker private while its rating is
+    public.
     """
+    public = set(publication.public_region_ids())
     codes = getattr(settings, "HALYQ_PUBLIC_REGION_CODES", None)
-    regions = Region.objects.all()
     if codes is not None:
-        regions = regions.filter(code__in=list(codes))
-    return set(regions.values_list("id", flat=True))
-
-
-def published_region_ids(rating_public_ids: Collection[int]) -> frozenset[int]:
-    """The regions whose tracker leaves the site: the open data and the public API.
-
-    A region is published when it is public for the tracker (`public_region_ids`) and
-    out of pilot for the rating (`rating_public_ids`, the regions the rating's
-    publication modes make public, given by the caller: this app sits below the ratings
-    app and does not import it). Both the export and the API take their rows through
-    `programmes.opendata` with this set, so they publish the same regions.
-    """
-    return frozenset(public_region_ids()) & frozenset(rating_public_ids)
+        public &= set(Region.objects.filter(code__in=list(codes)).values_list("id", flat=True))
+    return public
 
 
 def visible_region_ids(user) -> set[int]:

@@ -6,4 +6,8 @@ class RatingsConfig(AppConfig):
     label = "ratings"
 
     def ready(self) -> None:
+        from halyq.directory import publication
         from halyq.ratings import live  # noqa: F401  (connects the live-update receiver)
+        from halyq.ratings.visibility import public_region_ids
+
+        publication.provide(public_region_ids)
