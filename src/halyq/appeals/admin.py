@@ -37,9 +37,14 @@ class CategoryAdmin(admin.ModelAdmin):
 class CalendarOverrideAdmin(admin.ModelAdmin):
     """Government transfers of days off announced after the `holidays` release.
 
-    Saving or deleting one clears the cached calendar (appeals.calendar); deadlines
-    already set on appeals are not moved.
+    Saving or deleting one clears the cached calendar (appeals.calendar) and moves the
+    deadlines of the open appeals whose term runs over that day
+    (`services.appeals_follow_calendar`). The date of a saved change is fixed: to move
+    it, delete the change and add another, so both days' appeals follow.
     """
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["date"] if obj is not None else []
 
     list_display = ["date", "kind", "reason"]
     list_filter = ["kind"]

@@ -13,6 +13,7 @@ from datetime import date
 from functools import lru_cache
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -52,5 +53,11 @@ def invalidate() -> None:
 
 @receiver(post_save, sender="appeals.CalendarOverride")
 @receiver(post_delete, sender="appeals.CalendarOverride")
-def _override_changed(**kwargs) -> None:
+def _override_changed(instance, **kwargs) -> None:
     invalidate()
+    # The open appeals whose term runs over the day follow the change, once it is saved.
+    from halyq.appeals.services import appeals_follow_calendar
+
+    transaction.on_commit(
+        lambda: appeals_follow_calendar(day=instance.date, reason=instance.reason)
+    )

@@ -1,7 +1,8 @@
 """The appeal events the rating is computed from, appended to the integrity ledger.
 
-Rules: called inside the service's transaction, as its *last* write (the ledger head
-is locked until commit, so appending last keeps that lock short). Payloads hold only
+Rules: called inside the service's transaction, as its *last* write (a transaction
+that chains its event holds the ledger head until it commits, and other writers queue
+meanwhile: appending last keeps that short). Payloads hold only
 ints, strings, booleans and None, and no personal data: the appeal and the citizen
 appear as keyed pseudonyms, people by their public id, places by code/slug.
 docs/events.md lists every kind and its fields.

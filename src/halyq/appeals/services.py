@@ -1025,6 +1025,62 @@ def appeals_close_unconfirmed(*, today: date | None = None, limit: int = 5_000) 
     return closed
 
 
+def appeals_follow_calendar(*, day: date, reason: str = "", now: datetime | None = None) -> int:
+    """Move the deadlines a calendar change reaches; returns how many appeals moved.
+
+    When an administrator turns `day` into a day off or a working day (a government
+    transfer), every open appeal whose statutory term runs over that day gets its
+    deadline recomputed on the new calendar: the term is counted in working days, so
+    the law's deadline moves with the calendar. An extended appeal keeps the date its
+    extension set (it was chosen as a date, not as a count of days). Each move is an
+    event in the appeal's history and in the ledger (timeliness is measured against it).
+    """
+    now = now or timezone.now()
+    calendar = deadlines.current_calendar()
+    term_days = deadlines.term("HALYQ_APPEAL_TERM_WORKING_DAYS")
+    moved = 0
+    with transaction.atomic():
+        reached = (
+            Appeal.objects.select_for_update()
+            .filter(
+                state__in=workflow.OPEN_STATES,
+                extended_at__isnull=True,
+                term_started_on__lt=day,
+                due_on__gte=day,
+            )
+            .select_related("region", "assigned_person")
+            .order_by("id")
+        )
+        for appeal in reached:
+            due_on = calendar.add_working_days(appeal.term_started_on, term_days)
+            if due_on == appeal.due_on:
+                continue
+            previous = appeal.due_on
+            changed = {"due_on": due_on, "version": F("version") + 1}
+            if appeal.original_due_on == previous:
+                changed["original_due_on"] = due_on
+            Appeal.objects.filter(pk=appeal.pk).update(**changed)
+            _event(
+                appeal,
+                action="deadline_moved",
+                actor=None,
+                role=Relation.SYSTEM.value,
+                occurred_at=now,
+                reason=reason,
+                details={"previous_due_on": previous.isoformat(), "due_on": due_on.isoformat()},
+            )
+            ledger.record(
+                "deadline_moved",
+                appeal,
+                now,
+                person=ledger.person_key(appeal.assigned_person),
+                previous_due_on=previous.isoformat(),
+                due_on=due_on.isoformat(),
+            )
+            moved += 1
+    return moved
+
+
 def appeals_send_reminders(*, today: date | None = None) -> int:
     """Queue the reminders for appeals due within the reminder term (once per deadline)."""
     today = today or deadlines.local_date()

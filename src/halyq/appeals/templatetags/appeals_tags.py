@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "assign": _("Assigned"),
     "transfer": _("Transferred"),
     "extend": _("Term extended"),
+    "deadline_moved": _("Deadline moved by a change of the working-day calendar"),
     "answer": _("Answered"),
     "reject": _("Rejected"),
     "merge_duplicate": _("Merged as a duplicate"),
