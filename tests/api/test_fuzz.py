@@ -198,7 +198,7 @@ def _known_values(w) -> dict[str, list[str]]:
         + [str(w.deputy_person.public_id), str(w.other_person.public_id)],
         "code": ["71", "housing", "validation_error"],
         "slug": ["astana-main"],
-        "version": ["v1"],
+        "version": ["v3"],
     }
 
 
