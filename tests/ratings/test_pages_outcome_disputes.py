@@ -319,8 +319,8 @@ def test_the_moderator_decides_an_outcome_dispute_from_the_queue(
 
 
 def test_the_profile_counts_outcome_disputes_too(client, closed, account, astana, deputy):
-    from halyq.ratings.services import evaluation_submit
     from halyq.ratings.disputes import dispute_open
+    from halyq.ratings.services import evaluation_submit
 
     make_public(astana)
     upheld = outcome_dispute_open(user=account, appeal=closed(), reason="Спор")

@@ -116,3 +116,18 @@ def test_marks_of_receptions_out_of_the_window_do_not_count(visit, deputy):
     visit(score=4)
     snapshot = snapshot_compute(scope=Snapshot.Scope.PILOT)
     assert satisfaction(snapshot.results.get(person=deputy))["reception_evaluations"] == 1
+
+
+def test_the_draft_and_the_methodology_page_say_visits_are_marked_too(client, visit, deputy):
+    from django.utils import translation
+
+    visit(score=5)
+    snapshot_compute(scope=Snapshot.Scope.PILOT)
+    client.force_login(deputy_user(deputy))
+    with translation.override("en"):
+        page = client.get("/en/rating/me/").content.decode()
+        assert "of them, marks of reception visits</dt><dd>1</dd>" in page
+        page = client.get("/en/rating/methodology/").content.decode()
+    assert "<code>satisfaction.include_receptions</code>" in page
+    assert "The marks of reception visits count too" in page
+    assert "the person may dispute the citizen's verdict" in page
