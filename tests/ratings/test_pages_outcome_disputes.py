@@ -334,3 +334,64 @@ def test_the_profile_counts_outcome_disputes_too(client, closed, account, astana
     assert dispute_counts(deputy) == {"open": 0, "upheld": 2, "rejected": 1}
     page = client.get(f"/en/rating/people/{deputy.public_id}/").content.decode()
     assert "disputes by the person upheld (evaluation excluded or outcome left out)" in page
+
+
+# --------------------------------------------------------------------------- who may do what
+@pytest.mark.parametrize(
+    ("who", "may"),
+    [
+        ("the person", True),
+        ("the citizen", False),
+        ("a stranger", False),
+        ("another deputy", False),
+        ("the region's moderator", False),
+        ("an administrator", False),
+    ],
+)
+def test_who_may_open_an_outcome_dispute(client, closed, account, astana, who, may):
+    appeal = closed("no")
+    user = {
+        "the person": lambda: account,
+        "the citizen": lambda: appeal.author,
+        "a stranger": UserFactory,
+        "another deputy": lambda: deputy_user(PersonFactory(region=astana)),
+        "the region's moderator": lambda: moderator_of(astana),
+        "an administrator": administrator,
+    }[who]()
+    client.force_login(user)
+    response = client.post(f"/en/rating/me/dispute/outcome/{appeal.pk}/", {"reason": "Спор"})
+    assert response.status_code == (302 if may else 404)
+    assert Dispute.objects.filter(appeal=appeal).exists() is may
+
+
+@pytest.mark.parametrize(
+    ("who", "may"),
+    [
+        ("the region's moderator", True),
+        ("an administrator", True),
+        ("another region's moderator", False),
+        ("the person", False),
+        ("the citizen", False),
+        ("a stranger", False),
+    ],
+)
+def test_who_may_decide_an_outcome_dispute(client, closed, account, astana, almaty, who, may):
+    appeal = closed("no")
+    dispute = outcome_dispute_open(user=account, appeal=appeal, reason="Спор")
+    user = {
+        "the region's moderator": lambda: moderator_of(astana),
+        "an administrator": administrator,
+        "another region's moderator": lambda: moderator_of(almaty),
+        "the person": lambda: account,
+        "the citizen": lambda: appeal.author,
+        "a stranger": UserFactory,
+    }[who]()
+    client.force_login(user)
+    response = client.post(
+        f"/en/rating/staff/moderation/disputes/{dispute.pk}/",
+        {"decision": "uphold", "reason": "Решение"},
+    )
+    assert response.status_code == (302 if may else 404)
+    expected = Dispute.Status.UPHELD if may else Dispute.Status.OPEN
+    assert Dispute.objects.get().status == expected
+    assert LedgerEntry.objects.filter(kind="appeal.outcome_set_aside").exists() is may
