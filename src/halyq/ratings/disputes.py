@@ -182,7 +182,7 @@ def _set_aside(dispute: Dispute) -> None:
     from halyq.appeals.workflow import State
 
     appeal = (
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("region", "answered_by", "assigned_person")
         .get(pk=dispute.appeal_id)
     )
