@@ -6,7 +6,7 @@
         .venv/bin/python bench/bench_leaderboard.py [--rounds 3]
 
 Prepares the database once (later runs reuse it): migrates, generates the national
-directory (`seeding.directory`, about 13,500 people), publishes methodology v1, makes 18
+directory (`seeding.directory`, about 13,500 people), publishes methodology v3, makes 18
 of the 20 regions public (Astana and Almaty stay in pilot) and writes two published
 public snapshots whose results are synthetic: scores, intervals, ranks, bands and the
 engine's full published record per person, built with `bulk_create` directly (the
@@ -266,7 +266,7 @@ def prepare() -> None:
     with transaction.atomic():
         if not Person.objects.exists():
             seed_directory(rng, NATIONAL)
-        version = methodology_publish(version="v1")
+        version = methodology_publish(version="v3")
         today = timezone.localdate()
         for region in Region.objects.exclude(code__in=["71", "75"]):
             publication_mode_set(

@@ -7,7 +7,7 @@
     dropdb -h 127.0.0.1 -U postgres halyq_bench_opendata
 
 Builds the national year (not timed): the national directory and 2 million appeals
-(halyq.seeding, by COPY), every region public except `--pilot` regions, methodology v1,
+(halyq.seeding, by COPY), every region public except `--pilot` regions, methodology v3,
 a hash-chained ledger of `--events` appeal events derived from those appeals (written
 by COPY: registered / assigned / answered / closed, the payloads the appeals app
 records, about 4 per appeal), then one public snapshot computed for real (its inputs
@@ -79,7 +79,7 @@ def build(events: int, pilot: int, seed: int) -> None:
             else:
                 publication_mode_set(region=region, mode="public", public_from=today.replace(day=1))
     if not MethodologyVersion.objects.exists():
-        methodology_publish(version="v1")
+        methodology_publish(version="v3")
     head = LedgerHead.objects.get(pk=1).seq
     if head < events:
         started = time.perf_counter()

@@ -28,6 +28,16 @@ def test_demo_builds_a_populated_country_once():
     assert not Person.objects.exclude(memberships__end_date__isnull=True).exists()
     assert Membership.objects.filter(end_date__isnull=False).exists()
     assert all(p.search_text for p in Person.objects.all()[:50])
+    # The rating counts the marks of reception visits (methodology v3) in the demo.
+    from halyq.ratings.models import Evaluation, Snapshot
+
+    assert Evaluation.objects.filter(booking__isnull=False).exists()
+    public = Snapshot.objects.filter(scope="public", is_published=True).latest("published_at")
+    assert public.methodology.version == "v3"
+    assert any(
+        result.data["components"]["satisfaction"]["evidence"]["reception_evaluations"] > 0
+        for result in public.results.all()
+    )
     count = Person.objects.count()
     with pytest.raises(AlreadySeeded):
         seed(DEMO, report=lambda line: None)

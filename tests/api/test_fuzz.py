@@ -228,7 +228,7 @@ def _known_values(w, tracker_codes: list[str]) -> dict[str, list[str]]:
         + [str(w.deputy_person.public_id), str(w.other_person.public_id)],
         "code": ["71", "housing", "validation_error", *tracker_codes],
         "slug": ["astana-main"],
-        "version": ["v1"],
+        "version": ["v3"],
     }
 
 

@@ -146,7 +146,7 @@ def build_world(
     ``with_snapshots=False`` builds everything else, for ordinary tests.
     """
     today = timezone.localdate()
-    methodology_publish(version="v1")
+    methodology_publish(version="v3")
     publication_mode_set(region=astana, mode="public", public_from=today - timedelta(days=1))
     if with_pilot_region:
         publication_mode_set(region=almaty, mode="pilot")

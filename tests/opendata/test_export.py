@@ -76,7 +76,7 @@ def test_every_file_is_described_and_the_package_validates(export_dir):
     assert {"events.jsonl", "snapshots.json", "appeals_by_district.csv", "README.md"} <= set(
         on_disk
     )
-    assert sum(name.startswith("snapshot_inputs/") for name in on_disk) == 2 * 7
+    assert sum(name.startswith("snapshot_inputs/") for name in on_disk) == 2 * 9
     for name, resource in described.items():
         data = on_disk[name]
         assert resource["bytes"] == len(data), name
@@ -273,7 +273,7 @@ def test_popolo_and_rating_files(world, export_dir):
     assert latest_row["appeals"] == str(result.appeals)
 
     [methodology] = read_json(export_dir, "methodology.json")
-    assert methodology["version"] == "v1" and methodology["parameters"]["weights"]
+    assert methodology["version"] == "v3" and methodology["parameters"]["weights"]
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from tests.factories import PersonFactory, UserFactory
 
 @pytest.fixture
 def methodology(db):
-    return methodology_publish(version="v1")
+    return methodology_publish(version="v3")
 
 
 @pytest.fixture

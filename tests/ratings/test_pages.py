@@ -226,7 +226,7 @@ def test_profile_shows_score_interval_components_with_counts_and_history(
     ):
         assert label in page
     assert re.search(r"appeals with the citizen&#x27;s verdict</dt><dd>30</dd>", page)
-    assert "weight 40%" in page
+    assert "weight 35%" in page
     # the chart: a real picture with a text alternative, and the figures as a table
     assert 'class="chart rating-history"' in page and "<desc" in page and "From " in page
     assert page.count("<tr><td>") == 2  # two snapshots in the history table
@@ -276,7 +276,7 @@ def test_methodology_page_lists_parameters_versions_snapshots_and_checks(
     response = client.get("/en/rating/methodology/")
     assert response.status_code == 200
     page = text(response)
-    assert "Methodology v1" in page and "This is the version in use." in page
+    assert "Methodology v3" in page and "This is the version in use." in page
     for parameter in (
         "window_days",
         "weights.resolution",
@@ -300,7 +300,7 @@ def test_methodology_page_in_every_language(client, world, language):
 
 
 def test_methodology_versions_and_bad_input(client, world):
-    assert client.get("/en/rating/methodology/v1/").status_code == 200
+    assert client.get("/en/rating/methodology/v3/").status_code == 200
     assert client.get("/en/rating/methodology/v9/").status_code == 404
     assert client.get("/en/rating/methodology/?page=x").status_code == 400
     assert client.get("/en/rating/methodology/?page=5").status_code == 404

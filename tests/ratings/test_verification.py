@@ -2,7 +2,7 @@
 
 import json
 import shutil
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -116,3 +116,75 @@ def test_snapshots_published_in_one_transaction_each_keep_their_own_inputs(
     for snapshot in (first, second):
         assert (inputs_directory(snapshot.id) / "people.csv").exists(), snapshot.id
     assert first.inputs_hash != second.inputs_hash
+
+
+@pytest.fixture
+def exported_v3(
+    tmp_path,
+    methodology,
+    answered_appeal,
+    astana,
+    deputy,
+    office,
+    django_capture_on_commit_callbacks,
+):
+    """A published snapshot with marks of reception visits and an outcome left out."""
+    from halyq.ratings.disputes import dispute_decide, outcome_dispute_open
+    from halyq.receptions.models import Booking, Reception
+    from tests.appeals.factories import moderator_of
+    from tests.factories import UserFactory
+    from tests.receptions.factories import BookingFactory, ReceptionFactory
+
+    publication_mode_set(region=astana, mode="public", public_from=timezone.localdate())
+    # Four marks in all: a fifth within a day would be held as a burst by the checks.
+    for resolution in ("yes", "no", "partly", "no", "yes"):
+        appeal = answered_appeal(resolution=resolution)
+    evaluation_submit(user=appeal.author, appeal=appeal, score=4)
+    reception = ReceptionFactory(
+        office=office,
+        person=deputy,
+        date=timezone.localdate() - timedelta(days=2),
+        status=Reception.Status.HELD,
+        booked_count=3,
+        attended_count=3,
+    )
+    for score, slot in ((5, time(10, 0)), (4, time(10, 30)), (2, time(11, 0))):
+        citizen = UserFactory(date_joined=timezone.now() - timedelta(days=30))
+        booking = BookingFactory(
+            reception=reception, slot_start=slot, citizen=citizen, status=Booking.Status.ATTENDED
+        )
+        evaluation_submit(user=citizen, booking=booking, score=score)
+    set_aside = answered_appeal(resolution="no")
+    dispute = outcome_dispute_open(user=deputy.user, appeal=set_aside, reason="Вне компетенции")
+    dispute_decide(moderator=moderator_of(astana), dispute=dispute, uphold=True, reason="Да")
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot = snapshot_compute(now=timezone.now() + timedelta(days=6))
+    evidence = snapshot.results.get(person=deputy).data["components"]
+    assert evidence["satisfaction"]["evidence"]["reception_evaluations"] == 3
+    assert evidence["resolution"]["evidence"]["not_resolved"] == 2  # not the one set aside
+    export(tmp_path, snapshot)
+    return tmp_path
+
+
+def test_visit_marks_and_outcomes_left_out_recompute_identically(exported_v3, capsys):
+    [inputs] = list((exported_v3 / "snapshot_inputs").iterdir())
+    assert len((inputs / "visit_marks.csv").read_text().splitlines()) == 1 + 3
+    assert len((inputs / "outcomes_left_out.csv").read_text().splitlines()) == 1 + 1
+    assert json.loads((inputs / "methodology.json").read_text())["version"] == "v3"
+    assert verify([str(exported_v3), "--workers", "1"]) == 0
+    assert "identical" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["visit_marks.csv", "outcomes_left_out.csv"])
+def test_a_changed_visit_mark_or_outcome_left_out_is_caught(exported_v3, name, capsys):
+    [inputs] = list((exported_v3 / "snapshot_inputs").iterdir())
+    path = inputs / name
+    lines = path.read_text().splitlines()
+    if "," in lines[1]:  # a visit's mark becomes a 1
+        lines[1] = lines[1].rsplit(",", 1)[0] + ",1"
+    else:  # another appeal's outcome is left out instead
+        lines[1] = str(int(lines[1]) + 1)
+    assert lines[1] != path.read_text().splitlines()[1]
+    path.write_text("\n".join(lines) + "\n")
+    assert verify([str(exported_v3), "--workers", "1"]) == 1
+    assert f"{name} does not match" in capsys.readouterr().out

@@ -47,6 +47,8 @@ METHODOLOGIES = (
         satisfaction__include_transferred=True,
     ),
     variant("v2", resolution__case_mix="none", resolution__categories=["housing", "roads"]),
+    variant("v3"),
+    variant("v3", missing_components="renormalise", satisfaction__include_transferred=True),
 )
 
 
@@ -88,6 +90,7 @@ def appeals_for(draw: st.DrawFn, person_ids: list[str], index: int) -> AppealRec
         transferred_out_of_competence=draw(st.booleans()),
         counts=draw(st.sampled_from((True, True, True, False))),
         evaluation=draw(st.none() | st.integers(1, 5)),
+        outcome_counts=draw(st.sampled_from((True, True, True, False))),
     )
 
 
@@ -106,6 +109,7 @@ def worlds(draw: st.DrawFn, max_people: int = 6, max_appeals: int = 30) -> World
             booked=draw(st.integers(0, 8)),
             attended=draw(st.integers(0, 9)),
             held=draw(st.booleans()),
+            evaluations=tuple(draw(st.lists(st.integers(1, 5), max_size=4))),
         )
         for _ in range(draw(st.integers(0, 10)))
     )

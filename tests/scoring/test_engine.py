@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, timedelta
 
@@ -520,3 +521,136 @@ def test_inputs_written_and_read_back_recompute_the_same_result(tmp_path):
     appeals.write_text(appeals.read_text().replace(",5\n", ",1\n", 1))
     with _pytest.raises(InputsError, match=r"appeals\.csv does not match"):
         read_inputs(tmp_path, expected_hash=digest)
+
+
+# ---------------------------------------------------------------- v3: visit marks, outcomes
+def test_v3_counts_the_marks_of_reception_visits_in_satisfaction() -> None:
+    from halyq.scoring import METHODOLOGY_V3
+
+    people = [PersonRecord("r", "city:75")]
+    day = AS_OF - timedelta(days=10)
+    appeals = [appeal("1", "r", resolution="yes", evaluation=5)]
+    receptions = [
+        ReceptionRecord("r", day, 6, 4, 3, True, evaluations=(5, 4, 1)),
+        # a reception out of the window: its marks are out of it too
+        ReceptionRecord("r", AS_OF - timedelta(days=400), 6, 2, 2, True, evaluations=(1, 1)),
+    ]
+    v2 = compute(people, appeals, receptions, [], METHODOLOGY_V2, AS_OF).results[0]
+    v3 = compute(people, appeals, receptions, [], METHODOLOGY_V3, AS_OF).results[0]
+    assert v2.components["satisfaction"].evidence == {
+        "evaluations": 1,
+        "stars_1": 0,
+        "stars_2": 0,
+        "stars_3": 0,
+        "stars_4": 0,
+        "stars_5": 1,
+        "group_mean": v2.components["satisfaction"].evidence["group_mean"],
+    }
+    evidence = v3.components["satisfaction"].evidence
+    assert (evidence["evaluations"], evidence["reception_evaluations"]) == (4, 3)
+    assert [evidence[f"stars_{s}"] for s in range(1, 6)] == [1, 0, 0, 1, 2]
+    # (5 -> 1) + (5 -> 1) + (4 -> 0.75) + (1 -> 0) over 4 marks, alone in the country
+    s, n = 2.75, 4
+    m0 = (s + 0.5) / (n + 1)
+    m = (s + 20 * m0) / (n + 20)
+    assert v3.components["satisfaction"].value == pytest.approx(100 * beta_mean(10, m, s, n))
+    assert v3.workload["evaluations"] == 4 and v2.workload["evaluations"] == 1
+    slow = compute_reference(people, appeals, receptions, [], METHODOLOGY_V3, AS_OF)
+    assert slow.results[0].components["satisfaction"].evidence == evidence
+
+
+def test_an_outcome_left_out_is_no_resolution_case_and_nothing_else_changes() -> None:
+    people = [PersonRecord("A", "g")]
+    appeals = [appeal(str(i), "A", resolution="yes") for i in range(4)]
+    kept = [*appeals, appeal("x", "A", resolution="no", evaluation=2)]
+    left_out = [*appeals, dataclasses.replace(kept[-1], outcome_counts=False)]
+    counted = compute(people, kept, [], [], NO_CASE_MIX, AS_OF).results[0]
+    set_aside = compute(people, left_out, [], [], NO_CASE_MIX, AS_OF).results[0]
+    assert counted.components["resolution"].evidence["not_resolved"] == 1
+    assert set_aside.components["resolution"].evidence["cases"] == 4
+    assert set_aside.components["resolution"].evidence["not_resolved"] == 0
+    assert set_aside.components["resolution"].evidence["unconfirmed"] == 0
+    # alone in the country, 4 of 4 resolved: m0 = 4.5 / 5
+    m0 = 4.5 / 5
+    m = (4 + 20 * m0) / (4 + 20)
+    assert set_aside.components["resolution"].value == pytest.approx(100 * beta_mean(10, m, 4, 4))
+    assert set_aside.components["satisfaction"] == counted.components["satisfaction"]
+    assert set_aside.components["timeliness"] == counted.components["timeliness"]
+    assert set_aside.workload == counted.workload
+
+
+def test_inputs_carry_visit_marks_and_left_out_outcomes(tmp_path) -> None:
+    from halyq.scoring import METHODOLOGY_V3
+    from halyq.scoring.inputs_io import InputsError, read_inputs, write_inputs
+
+    people = [PersonRecord("A", "g"), PersonRecord("B", "g")]
+    day = AS_OF - timedelta(days=3)
+    appeals = [appeal(f"A{i}", "A", resolution="no") for i in range(5)]
+    appeals[2] = dataclasses.replace(appeals[2], outcome_counts=False)
+    receptions = [
+        ReceptionRecord("B", day, 6, 3, 3, True, evaluations=(5, 2)),
+        ReceptionRecord("B", day, 6, 3, 3, True, evaluations=(4,)),
+    ]
+    index = {"A": 0, "B": 1}
+    columns = (
+        PeopleColumns.from_records(people),
+        appeal_columns(appeals, index),
+        reception_columns(receptions, index),
+        delivery_columns([], index),
+    )
+    digest = write_inputs(tmp_path, columns, METHODOLOGY_V3)
+    assert (tmp_path / "visit_marks.csv").read_text().splitlines() == [
+        "person,held_on,mark",
+        f"1,{day.toordinal()},5",
+        f"1,{day.toordinal()},2",
+        f"1,{day.toordinal()},4",
+    ]
+    assert (tmp_path / "outcomes_left_out.csv").read_text().splitlines() == ["appeal", "2"]
+    read_columns, methodology = read_inputs(tmp_path, expected_hash=digest)
+    assert methodology == METHODOLOGY_V3
+    assert read_columns[1].outcome_counts.tolist() == [True, True, False, True, True]
+    original = compute_columns(*columns, METHODOLOGY_V3, AS_OF).to_dict()
+    assert compute_columns(*read_columns, methodology, AS_OF).to_dict() == original
+    assert original == compute(people, appeals, receptions, [], METHODOLOGY_V3, AS_OF).to_dict()
+    marks = tmp_path / "visit_marks.csv"
+    marks.write_text(marks.read_text().replace(",2\n", ",5\n"))
+    with pytest.raises(InputsError, match=r"visit_marks\.csv does not match"):
+        read_inputs(tmp_path, expected_hash=digest)
+    # A manifest naming no such files (inputs published before them) reads as none of
+    # them; one naming a file it should not is refused.
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    for name in ("visit_marks.csv", "outcomes_left_out.csv"):
+        del manifest[name]
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    old, _ = read_inputs(tmp_path)
+    assert len(old[2].marks) == 0 and bool(old[1].outcome_counts.all())
+    manifest["extra.csv"] = "0" * 64
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(InputsError, match=r"unknown files: extra\.csv"):
+        read_inputs(tmp_path)
+
+
+def test_visit_marks_out_of_range_are_refused() -> None:
+    from halyq.scoring import METHODOLOGY_V3, VisitMarkColumns
+
+    people = PeopleColumns(("a",), ("g",))
+    receptions = ReceptionColumns.build(
+        person=[0],
+        held_on=[AS_OF.toordinal()],
+        scheduled_slots=[1],
+        booked=[1],
+        attended=[1],
+        held=[True],
+        marks=VisitMarkColumns.build(person=[0], held_on=[AS_OF.toordinal()], mark=[6]),
+    )
+    with pytest.raises(ColumnsError, match=r"visit_marks\.mark"):
+        compute_columns(
+            people,
+            AppealColumns.empty(),
+            receptions,
+            DeliveryColumns.empty(),
+            METHODOLOGY_V3,
+            AS_OF,
+        )
+    with pytest.raises(ValueError, match=r"marks must be 1\.\.5"):
+        ReceptionRecord("a", AS_OF, 1, 1, 1, True, evaluations=(0,))

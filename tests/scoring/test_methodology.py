@@ -7,8 +7,21 @@ from typing import Any
 
 import pytest
 
-from halyq.scoring import DEFAULT_METHODOLOGY, METHODOLOGY_V2, Methodology, MethodologyError
-from halyq.scoring.versions import V1_DICT, V2_DICT, get_methodology, methodology_dict, versions
+from halyq.scoring import (
+    DEFAULT_METHODOLOGY,
+    METHODOLOGY_V2,
+    METHODOLOGY_V3,
+    Methodology,
+    MethodologyError,
+)
+from halyq.scoring.versions import (
+    V1_DICT,
+    V2_DICT,
+    V3_DICT,
+    get_methodology,
+    methodology_dict,
+    versions,
+)
 
 
 def doc(**changes: Any) -> dict[str, Any]:
@@ -32,15 +45,35 @@ def refused(data: dict[str, Any], *fragments: str) -> str:
 
 
 def test_published_versions_load_and_round_trip() -> None:
-    assert versions() == ("v1", "v2")
+    assert versions() == ("v1", "v2", "v3")
     assert DEFAULT_METHODOLOGY.version == "v1" and DEFAULT_METHODOLOGY.weights["delivery"] == 0.0
     assert METHODOLOGY_V2.weights["delivery"] > 0.0
-    for version, data in (("v1", V1_DICT), ("v2", V2_DICT)):
+    for version, data in (("v1", V1_DICT), ("v2", V2_DICT), ("v3", V3_DICT)):
         m = get_methodology(version)
         assert Methodology.from_dict(m.to_dict()) == m
         assert Methodology.from_json(m.to_json()) == m
         assert m.to_dict() == data
         assert hash(m) == hash(Methodology.from_dict(data))
+
+
+def test_v3_is_v2_counting_the_marks_of_reception_visits() -> None:
+    assert not DEFAULT_METHODOLOGY.satisfaction_include_receptions
+    assert not METHODOLOGY_V2.satisfaction_include_receptions
+    assert METHODOLOGY_V3.satisfaction_include_receptions
+    v2, v3 = methodology_dict("v2"), methodology_dict("v3")
+    assert v3.pop("version") == "v3" and v2.pop("version") == "v2"
+    assert v3.pop("satisfaction") == {"include_transferred": False, "include_receptions": True}
+    v2.pop("satisfaction")
+    assert v3 == v2
+    # Earlier documents have no such parameter, and are written back without it (so a
+    # published version's document never changes); false is written the same way.
+    assert "include_receptions" not in get_methodology("v1").to_dict()["satisfaction"]
+    explicit = doc(satisfaction={"include_transferred": False, "include_receptions": False})
+    assert Methodology.from_dict(explicit) == DEFAULT_METHODOLOGY
+    refused(
+        doc(satisfaction={"include_transferred": False, "include_receptions": "yes"}),
+        "'satisfaction.include_receptions' must be true or false",
+    )
 
 
 def test_weights_must_sum_to_one() -> None:

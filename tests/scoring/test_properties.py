@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -197,6 +198,70 @@ def test_a_resolved_appeal_never_lowers_the_resolution_component(
     own = grown.of(new.person_id)
     live = compute_person(person, *own, stats, methodology, AS_OF)
     assert live.components["resolution"].value >= before.components["resolution"].value - 1e-9
+
+
+@FAST
+@given(st.data(), worlds(), methodologies)
+def test_setting_aside_a_failed_outcome_never_lowers_the_resolution_component(
+    data: st.DataObject, world: World, methodology
+) -> None:
+    """An upheld dispute of a "no" removes a failure: with the group statistics held
+    fixed (a live update) the resolution component cannot fall, and nothing but the
+    resolution component moves."""
+    failed = [
+        i
+        for i, a in enumerate(world.appeals)
+        if a.resolution == "no" and a.outcome_counts and a.counts
+    ]
+    if not failed:
+        return
+    chosen = data.draw(st.sampled_from(failed))
+    appeals = list(world.appeals)
+    appeals[chosen] = dataclasses.replace(appeals[chosen], outcome_counts=False)
+    changed = World(world.people, tuple(appeals), world.receptions, world.deliveries)
+    stats = group_stats(*world.args(), methodology, AS_OF)
+    who = appeals[chosen].person_id
+    person = next(p for p in world.people if p.person_id == who)
+    before = compute_person(person, *world.of(who), stats, methodology, AS_OF)
+    after = compute_person(person, *changed.of(who), stats, methodology, AS_OF)
+    assert after.components["resolution"].value >= before.components["resolution"].value - 1e-9
+    for name in ("satisfaction", "timeliness", "direct_contact", "delivery"):
+        assert after.components[name] == before.components[name]
+    assert after.workload == before.workload
+
+
+@FAST
+@given(worlds(), methodologies)
+def test_visit_marks_count_only_where_the_methodology_says_so(world: World, methodology) -> None:
+    """Without `satisfaction.include_receptions` the marks of reception visits change
+    nothing at all (earlier versions recompute exactly); with it, they are exactly the
+    appeals' marks plus the visits' marks in the window."""
+    unmarked = World(
+        world.people,
+        world.appeals,
+        tuple(dataclasses.replace(r, evaluations=()) for r in world.receptions),
+        world.deliveries,
+    )
+    with_marks = compute(*world.args(), methodology, AS_OF)
+    without = compute(*unmarked.args(), methodology, AS_OF)
+    if not methodology.satisfaction_include_receptions:
+        assert raw(with_marks) == raw(without)
+        return
+    start = AS_OF - timedelta(days=methodology.window_days)
+    baseline = without.by_person()
+    for result in with_marks.results:
+        marks = [
+            mark
+            for r in world.receptions
+            if r.person_id == result.person_id and start < r.held_on <= AS_OF
+            for mark in r.evaluations
+        ]
+        evidence = result.components["satisfaction"].evidence
+        assert evidence["reception_evaluations"] == len(marks)
+        before = baseline[result.person_id].components["satisfaction"].evidence
+        assert evidence["evaluations"] == before["evaluations"] + len(marks)
+        for stars in range(1, 6):
+            assert evidence[f"stars_{stars}"] == before[f"stars_{stars}"] + marks.count(stars)
 
 
 def test_columns_match_records_for_empty_inputs() -> None:

@@ -19,7 +19,13 @@ from pathlib import Path
 
 from halyq.opendata.files import HashedFile
 from halyq.opendata.package import Column, Resource
-from halyq.scoring.inputs_io import APPEAL_FIELDS, DELIVERY_FIELDS, RECEPTION_FIELDS
+from halyq.scoring.inputs_io import (
+    APPEAL_FIELDS,
+    DELIVERY_FIELDS,
+    LEFT_OUT_FIELDS,
+    RECEPTION_FIELDS,
+    VISIT_MARK_FIELDS,
+)
 
 DIRECTORY = "snapshot_inputs"
 COPY_CHUNK = 1 << 20
@@ -42,6 +48,20 @@ _COLUMNS: dict[str, list[Column]] = {
     ],
     "deliveries.csv": [
         Column(name, "number", "See halyq.scoring.columns.") for name in DELIVERY_FIELDS
+    ],
+    # Since methodology v3 (absent from inputs published before): see halyq.scoring.inputs_io.
+    "visit_marks.csv": [
+        Column(name, "integer", "See halyq.scoring.columns.VisitMarkColumns.")
+        for name in VISIT_MARK_FIELDS
+    ],
+    "outcomes_left_out.csv": [
+        Column(
+            name,
+            "integer",
+            "Row (from 0) of an appeals.csv appeal whose outcome is left out of the "
+            "resolution component.",
+        )
+        for name in LEFT_OUT_FIELDS
     ],
 }
 _JSON = {

@@ -49,6 +49,7 @@ EVIDENCE_LABELS = {
     ],
     "satisfaction": [
         ("evaluations", _("marks")),
+        ("reception_evaluations", _("of them, marks of reception visits")),
         ("stars_5", _("5 stars")),
         ("stars_4", _("4 stars")),
         ("stars_3", _("3 stars")),
@@ -90,6 +91,7 @@ PARAMETER_LABELS = {
     "missing_components": _("A component without data"),
     "min_evidence.appeals": _("Appeals needed to be rated"),
     "min_evidence.receptions": _("Or receptions needed to be rated"),
+    "satisfaction.include_receptions": _("The marks of reception visits count too"),
 }
 
 
@@ -119,16 +121,15 @@ def component_rows(data: dict, parameters: dict) -> list[dict]:
             continue
         evidence = component.get("evidence", {})
         value, low, high = (number(component.get(key)) for key in ("value", "low", "high"))
-        facts = [
-            (label, _count(evidence.get(key)))
-            for key, label in EVIDENCE_LABELS.get(name, [])
-            if key in evidence
-        ]
         marks = (
             charts.marks_chart(evidence, chart_id=f"marks-{name}") if name == "satisfaction" else ""
         )
-        if marks:  # the chart prints each count; the list keeps the total
-            facts = facts[:1]
+        facts = [
+            (label, _count(evidence.get(key)))
+            for key, label in EVIDENCE_LABELS.get(name, [])
+            # the chart prints each mark's count; the list keeps the totals
+            if key in evidence and not (marks and key.startswith("stars_"))
+        ]
         if name == "timeliness" and number(evidence.get("working_days_known")):
             average = number(evidence.get("working_days_total")) / number(
                 evidence.get("working_days_known")

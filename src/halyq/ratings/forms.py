@@ -158,6 +158,15 @@ class DisputeForm(forms.Form):
     )
 
 
+class OutcomeDisputeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why this outcome should not count against you"),
+        max_length=REASON_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason.")},
+    )
+
+
 class EvaluationDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),

@@ -4,7 +4,8 @@ The rating engine (halyq.scoring) sees only plain arrays. This module gathers, f
 people in a scope (all regions, or the public ones), their appeals in the
 methodology's window with the counted evaluations, their receptions and their
 programme deliveries. Appeals held out by the checks against manipulation, and
-evaluations held or excluded, do not reach the engine.
+evaluations held or excluded, do not reach the engine. The marks of reception visits and
+the outcomes left out after a dispute come from ratings.inputs_added.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 
 from halyq.directory.models import Person
+from halyq.ratings import inputs_added
 from halyq.ratings.groups import group_keys
 from halyq.ratings.models import Evaluation
 from halyq.scoring.columns import (
@@ -130,6 +132,12 @@ def rating_inputs(
         transferred=appeals.transferred,
         counts=appeals.counts,
         evaluation=_marks(appeals.appeal, *evaluations),
+        outcome_counts=~np.isin(
+            appeals.appeal,
+            inputs_added.outcomes_left_out(
+                open_too=evaluations_until is not None, person_ids=person_ids
+            ),
+        ),
     )
 
     reception_rows = [
@@ -152,6 +160,12 @@ def rating_inputs(
         booked=receptions[:, 3],
         attended=receptions[:, 4],
         held=receptions[:, 5].astype(bool),
+        marks=inputs_added.visit_mark_columns(
+            inputs_added.counted_visit_marks(
+                since=since, until_day=as_of, until=evaluations_until, person_ids=person_ids
+            ),
+            position,
+        ),
     )
 
     deliveries = [

@@ -46,7 +46,7 @@ def current_methodology() -> tuple[MethodologyVersion, Methodology]:
     row = MethodologyVersion.objects.filter(is_current=True).first()
     if row is None:
         raise NoMethodology(
-            "No methodology version is published yet: run `halyq rating methodology v1`."
+            "No methodology version is published yet: run `halyq rating methodology v3`."
         )
     return row, Methodology.from_dict(row.parameters)
 

@@ -264,7 +264,13 @@ class LiveScore(models.Model):
 
 
 class Dispute(models.Model):
-    """The rated person's right of reply against one evaluation or one appeal outcome."""
+    """The rated person's right of reply against one evaluation or one appeal outcome.
+
+    An outcome dispute names the appeal, the citizen's verdict it disputes (`outcome`)
+    and which closing of the appeal that verdict came from (`outcome_round`: the appeal's
+    `reopened_count` then), so that a reopened and newly closed appeal's new outcome is
+    never covered by a dispute of the old one.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
@@ -280,6 +286,8 @@ class Dispute(models.Model):
     appeal = models.ForeignKey(
         "appeals.Appeal", on_delete=models.PROTECT, null=True, blank=True, related_name="disputes"
     )
+    outcome = models.CharField(_("disputed outcome"), max_length=8, blank=True)
+    outcome_round = models.PositiveSmallIntegerField(null=True, blank=True)
     reason = models.TextField(_("reason"), max_length=2000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField(auto_now_add=True)
@@ -293,6 +301,27 @@ class Dispute(models.Model):
         ordering = ["-opened_at"]
         verbose_name = _("dispute")
         verbose_name_plural = _("disputes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(evaluation__isnull=False, appeal__isnull=True)
+                | models.Q(
+                    evaluation__isnull=True, appeal__isnull=False, outcome_round__isnull=False
+                ),
+                name="disputes_an_evaluation_or_an_outcome",
+            ),
+            models.UniqueConstraint(
+                fields=["appeal"],
+                condition=models.Q(status="open", appeal__isnull=False),
+                name="one_open_dispute_per_outcome",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} dispute #{self.pk}"
+
+    @property
+    def outcome_label(self) -> str:
+        """The disputed verdict in words ("not resolved"), for an outcome dispute."""
+        from halyq.appeals.workflow import Resolution
+
+        return str(Resolution(self.outcome).label) if self.outcome else ""

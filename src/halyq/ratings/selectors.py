@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
@@ -596,12 +597,37 @@ class DraftEvaluation:
 
 
 @dataclass
+class DraftOutcome:
+    """A closed appeal whose verdict counts against the person, in its reply period (or
+    with an open dispute)."""
+
+    appeal: Any
+    closed_at: datetime
+    in_reply_period: bool
+    reply_until: datetime
+    open_dispute: Dispute | None
+    decided_disputes: list[Dispute]
+
+    @property
+    def set_aside(self) -> bool:
+        return any(
+            d.status == Dispute.Status.UPHELD and d.outcome_round == self.appeal.reopened_count
+            for d in self.decided_disputes
+        )
+
+    @property
+    def can_dispute(self) -> bool:
+        return self.in_reply_period and self.open_dispute is None and not self.set_aside
+
+
+@dataclass
 class PersonDraft:
     person: Person
     live: LiveScore | None
     evaluations: list[DraftEvaluation]
     reply_days: int
     public: SnapshotResult | None
+    outcomes: list[DraftOutcome] = field(default_factory=list)
 
 
 def person_draft(person: Person, *, now: datetime | None = None) -> PersonDraft:
@@ -638,7 +664,61 @@ def person_draft(person: Person, *, now: datetime | None = None) -> PersonDraft:
         evaluations=drafts,
         reply_days=period.days,
         public=person_result(person),
+        outcomes=draft_outcomes(person, now=now),
     )
+
+
+def draft_outcomes(person: Person, *, now: datetime | None = None) -> list[DraftOutcome]:
+    """The person's appeals closed as "not resolved" or "partly resolved" that they may
+    still dispute (closed within the reply period), or whose dispute is open."""
+    from halyq.appeals.models import Appeal, AppealEvent
+    from halyq.appeals.workflow import State
+    from halyq.ratings.disputes import disputable_outcomes
+
+    now = now or timezone.now()
+    period = reply_period()
+    # The closing day is a local date: a day's margin, then the exact moment decides.
+    recent = timezone.localdate(now) - period - timedelta(days=1)
+    appeals = (
+        Appeal.objects.filter(
+            Q(answered_by=person) | Q(answered_by__isnull=True, assigned_person=person),
+            state=State.CLOSED,
+            resolution__in=disputable_outcomes(),
+            transferred_out_of_competence=False,
+        )
+        .filter(Q(closed_on__gte=recent) | Q(disputes__status=Dispute.Status.OPEN))
+        .distinct()
+        .annotate(
+            closed_at=Subquery(
+                AppealEvent.objects.filter(appeal=OuterRef("pk"), to_state=State.CLOSED)
+                .order_by("-occurred_at", "-id")
+                .values("occurred_at")[:1]
+            )
+        )
+        .prefetch_related("disputes")
+        .order_by("-closed_on", "-id")
+    )
+    drafts = []
+    for appeal in appeals:
+        closed_at = appeal.closed_at or timezone.make_aware(
+            datetime.combine(appeal.closed_on, time.min)
+        )
+        disputes = list(appeal.disputes.all())
+        open_dispute = next((d for d in disputes if d.status == Dispute.Status.OPEN), None)
+        in_period = now - closed_at <= period
+        if not in_period and open_dispute is None:
+            continue
+        drafts.append(
+            DraftOutcome(
+                appeal=appeal,
+                closed_at=closed_at,
+                in_reply_period=in_period,
+                reply_until=closed_at + period,
+                open_dispute=open_dispute,
+                decided_disputes=[d for d in disputes if d.status != Dispute.Status.OPEN],
+            )
+        )
+    return drafts
 
 
 # --------------------------------------------------------------------------- moderation
@@ -673,7 +753,7 @@ def moderation_queue(moderator) -> dict:
         _moderated(
             Dispute.objects.filter(status=Dispute.Status.OPEN), moderator, "person__region_id"
         )
-        .select_related("person__region", "evaluation", "evaluation__appeal")
+        .select_related("person__region", "evaluation", "evaluation__appeal", "appeal")
         .order_by("opened_at", "id")
     )
     return {"held": list(held), "comments": list(comments), "disputes": list(disputes)}

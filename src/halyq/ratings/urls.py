@@ -19,6 +19,7 @@ urlpatterns = [
     # the rated person
     path("me/", views.my_draft, name="mine"),
     path("me/dispute/<int:evaluation_id>/", views.dispute_evaluation, name="dispute"),
+    path("me/dispute/outcome/<int:appeal_id>/", views.dispute_outcome, name="dispute_outcome"),
     # moderators
     path("staff/moderation/", views.moderation, name="moderation"),
     path(

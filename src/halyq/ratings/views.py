@@ -34,7 +34,12 @@ from halyq.core.i18n import current_language
 from halyq.directory.models import Person
 from halyq.ratings import charts, forms, selectors
 from halyq.ratings.components import component_rows, methodology_rows, weight_rows, workload_rows
-from halyq.ratings.disputes import dispute_decide, dispute_open
+from halyq.ratings.disputes import (
+    dispute_decide,
+    dispute_open,
+    outcome_dispute_open,
+    outcome_person_id,
+)
 from halyq.ratings.models import Evaluation, MethodologyVersion
 from halyq.ratings.services import (
     _edit_window,
@@ -367,12 +372,19 @@ def evaluate_booking(request, booking_id: int):
 
 
 # --------------------------------------------------------------------------- the rated person
-def _draft_page(request, person, *, dispute_forms=None, status=200, staff_view=False):
+def _draft_page(
+    request, person, *, dispute_forms=None, outcome_forms=None, status=200, staff_view=False
+):
     draft = selectors.person_draft(person)
     dispute_forms = dispute_forms or {}
+    outcome_forms = outcome_forms or {}
     for item in draft.evaluations:
         item.form = dispute_forms.get(item.evaluation.pk) or forms.DisputeForm(
             auto_id=f"id_%s_{item.evaluation.pk}"
+        )
+    for outcome in draft.outcomes:
+        outcome.form = outcome_forms.get(outcome.appeal.pk) or forms.OutcomeDisputeForm(
+            auto_id=f"id_%s_outcome_{outcome.appeal.pk}"
         )
     live = draft.live
     return render(
@@ -446,6 +458,37 @@ def dispute_evaluation(request, evaluation_id: int):
     messages.error(request, _("The dispute was not sent: see the form below."))
     person = Person.objects.select_related("region").get(pk=person_id)
     return _draft_page(request, person, dispute_forms={evaluation.pk: form}, status=400)
+
+
+@login_required
+@require_POST
+def dispute_outcome(request, appeal_id: int):
+    from halyq.appeals.models import Appeal
+
+    person_id = request.user.person_id
+    appeal = Appeal.objects.filter(pk=appeal_id).first() if person_id else None
+    if appeal is None or outcome_person_id(appeal) != person_id:
+        raise Http404
+    form = forms.OutcomeDisputeForm(request.POST, auto_id=f"id_%s_outcome_{appeal.pk}")
+    if form.is_valid():
+        try:
+            outcome_dispute_open(
+                user=request.user, appeal=appeal, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as refused:
+            for problem in refused.messages:
+                form.add_error(None, problem)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your dispute of the outcome is sent to the region's moderator. Until it is decided, the outcome stays out of the published rating."
+                ),
+            )
+            return redirect("ratings:mine")
+    messages.error(request, _("The dispute was not sent: see the form below."))
+    person = Person.objects.select_related("region").get(pk=person_id)
+    return _draft_page(request, person, outcome_forms={appeal.pk: form}, status=400)
 
 
 # --------------------------------------------------------------------------- moderation

@@ -4,7 +4,8 @@ Public API (see ``docs/methodology.md`` for the method):
 
 * inputs: :class:`PersonRecord`, :class:`AppealRecord`, :class:`ReceptionRecord`,
   :class:`DeliveryRecord`, or the columnar :class:`PeopleColumns`,
-  :class:`AppealColumns`, :class:`ReceptionColumns`, :class:`DeliveryColumns`;
+  :class:`AppealColumns`, :class:`ReceptionColumns` (with its
+  :class:`VisitMarkColumns`), :class:`DeliveryColumns`;
 * a :class:`Methodology` (``Methodology.from_dict``/``from_json``, validated on
   load) -- the published ones are in :mod:`halyq.scoring.versions`;
 * :func:`compute` / :func:`compute_columns` -> :class:`RatingResult`;
@@ -27,6 +28,7 @@ from halyq.scoring.columns import (
     DeliveryColumns,
     PeopleColumns,
     ReceptionColumns,
+    VisitMarkColumns,
 )
 from halyq.scoring.engine import (
     GroupStats,
@@ -49,12 +51,18 @@ from halyq.scoring.model import (
     RatingResult,
     ReceptionRecord,
 )
-from halyq.scoring.versions import DEFAULT_METHODOLOGY, METHODOLOGY_V2, get_methodology
+from halyq.scoring.versions import (
+    DEFAULT_METHODOLOGY,
+    METHODOLOGY_V2,
+    METHODOLOGY_V3,
+    get_methodology,
+)
 
 __all__ = [
     "COMPONENTS",
     "DEFAULT_METHODOLOGY",
     "METHODOLOGY_V2",
+    "METHODOLOGY_V3",
     "NO_DATE",
     "NO_DAYS",
     "NO_EVALUATION",
@@ -79,6 +87,7 @@ __all__ = [
     "RatingResult",
     "ReceptionColumns",
     "ReceptionRecord",
+    "VisitMarkColumns",
     "compute",
     "compute_columns",
     "compute_person",

@@ -9,7 +9,7 @@ the columns directly and call ``compute_columns``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -82,7 +82,10 @@ class AppealColumns:
     ``categories``; ``registered``/``answered``/``due``: date ordinals
     (``answered`` = ``NO_DATE`` when unanswered); ``working_days``: ``NO_DAYS``
     when unknown; ``resolution``: ``RES_UNCONFIRMED``/``RES_NO``/``RES_PARTLY``/
-    ``RES_YES``; ``evaluation``: 1..5 or ``NO_EVALUATION``.
+    ``RES_YES``; ``evaluation``: 1..5 or ``NO_EVALUATION``; ``outcome_counts``: False
+    leaves the appeal's resolution out of the resolution component (an upheld dispute of
+    the outcome by the person, or one still open in a public snapshot; see
+    ``AppealRecord``). ``build`` makes it all True when it is not given.
     """
 
     categories: tuple[str, ...]
@@ -96,6 +99,7 @@ class AppealColumns:
     transferred: BoolArray
     counts: BoolArray
     evaluation: IntArray
+    outcome_counts: BoolArray
 
     @classmethod
     def build(
@@ -112,11 +116,13 @@ class AppealColumns:
         transferred: npt.ArrayLike,
         counts: npt.ArrayLike,
         evaluation: npt.ArrayLike,
+        outcome_counts: npt.ArrayLike | None = None,
     ) -> AppealColumns:
         """Coerce array-likes to the engine's dtypes (no copy when already right)."""
+        person = _int(person)
         return cls(
             categories=tuple(categories),
-            person=_int(person),
+            person=person,
             category=_int(category),
             registered=_int(registered),
             answered=_int(answered),
@@ -126,13 +132,18 @@ class AppealColumns:
             transferred=_bool(transferred),
             counts=_bool(counts),
             evaluation=_int(evaluation),
+            outcome_counts=(
+                np.ones(person.shape[0], dtype=np.bool_)
+                if outcome_counts is None
+                else _bool(outcome_counts)
+            ),
         )
 
     @classmethod
     def empty(cls) -> AppealColumns:
         z = np.zeros(0, dtype=np.int64)
         b = np.zeros(0, dtype=np.bool_)
-        return cls((), z, z, z, z, z, z, z, b, b, z)
+        return cls((), z, z, z, z, z, z, z, b, b, z, b)
 
     def __len__(self) -> int:
         return int(self.person.shape[0])
@@ -150,6 +161,7 @@ class AppealColumns:
             "transferred",
             "counts",
             "evaluation",
+            "outcome_counts",
         ):
             column = getattr(self, name)
             if column.ndim != 1 or column.shape[0] != n:
@@ -167,8 +179,51 @@ class AppealColumns:
 
 
 @dataclass(frozen=True, eq=False)
+class VisitMarkColumns:
+    """Visitors' marks of reception visits, one row per counted evaluation of a visit.
+
+    ``person``: index into ``PeopleColumns`` (who held the reception); ``held_on``: the
+    reception's date ordinal (the window is applied to it); ``mark``: 1..5.
+    """
+
+    person: IntArray
+    held_on: IntArray
+    mark: IntArray
+
+    @classmethod
+    def build(
+        cls, *, person: npt.ArrayLike, held_on: npt.ArrayLike, mark: npt.ArrayLike
+    ) -> VisitMarkColumns:
+        return cls(person=_int(person), held_on=_int(held_on), mark=_int(mark))
+
+    @classmethod
+    def empty(cls) -> VisitMarkColumns:
+        z = np.zeros(0, dtype=np.int64)
+        return cls(z, z, z)
+
+    def __len__(self) -> int:
+        return int(self.person.shape[0])
+
+    def validate(self, n_people: int) -> None:
+        n = len(self)
+        for name in ("person", "held_on", "mark"):
+            column = getattr(self, name)
+            if column.ndim != 1 or column.shape[0] != n:
+                raise ColumnsError(f"visit marks: column {name!r} must be 1-D of length {n}")
+        if n == 0:
+            return
+        _check_range("visit_marks.person", self.person, 0, n_people - 1)
+        _check_range("visit_marks.held_on", self.held_on, 1, None)
+        _check_range("visit_marks.mark", self.mark, 1, 5)
+
+
+@dataclass(frozen=True, eq=False)
 class ReceptionColumns:
-    """Receptions as parallel arrays; ``held_on`` is a date ordinal."""
+    """Receptions as parallel arrays; ``held_on`` is a date ordinal.
+
+    ``marks`` are the visitors' marks of their visits (:class:`VisitMarkColumns`, rows
+    of their own), empty unless given.
+    """
 
     person: IntArray
     held_on: IntArray
@@ -176,6 +231,7 @@ class ReceptionColumns:
     booked: IntArray
     attended: IntArray
     held: BoolArray
+    marks: VisitMarkColumns = field(default_factory=VisitMarkColumns.empty)
 
     @classmethod
     def build(
@@ -187,6 +243,7 @@ class ReceptionColumns:
         booked: npt.ArrayLike,
         attended: npt.ArrayLike,
         held: npt.ArrayLike,
+        marks: VisitMarkColumns | None = None,
     ) -> ReceptionColumns:
         return cls(
             person=_int(person),
@@ -195,12 +252,13 @@ class ReceptionColumns:
             booked=_int(booked),
             attended=_int(attended),
             held=_bool(held),
+            marks=VisitMarkColumns.empty() if marks is None else marks,
         )
 
     @classmethod
     def empty(cls) -> ReceptionColumns:
         z = np.zeros(0, dtype=np.int64)
-        return cls(z, z, z, z, z, np.zeros(0, dtype=np.bool_))
+        return cls(z, z, z, z, z, np.zeros(0, dtype=np.bool_), VisitMarkColumns.empty())
 
     def __len__(self) -> int:
         return int(self.person.shape[0])
@@ -211,6 +269,7 @@ class ReceptionColumns:
             column = getattr(self, name)
             if column.ndim != 1 or column.shape[0] != n:
                 raise ColumnsError(f"receptions: column {name!r} must be 1-D of length {n}")
+        self.marks.validate(n_people)
         if n == 0:
             return
         _check_range("receptions.person", self.person, 0, n_people - 1)
@@ -317,6 +376,7 @@ def appeal_columns(appeals: Sequence[AppealRecord], person_index: dict[str, int]
             np.int64,
             n,
         ),
+        outcome_counts=np.fromiter((a.outcome_counts for a in appeals), np.bool_, n),
     )
 
 
@@ -335,6 +395,21 @@ def reception_columns(
         booked=np.fromiter((r.booked for r in receptions), np.int64, n),
         attended=np.fromiter((r.attended for r in receptions), np.int64, n),
         held=np.fromiter((r.held for r in receptions), np.bool_, n),
+        marks=VisitMarkColumns(
+            person=np.array(
+                [
+                    p
+                    for p, r in zip(person.tolist(), receptions, strict=True)
+                    for _ in r.evaluations
+                ],
+                dtype=np.int64,
+            ),
+            held_on=np.array(
+                [r.held_on.toordinal() for r in receptions for _ in r.evaluations],
+                dtype=np.int64,
+            ),
+            mark=np.array([m for r in receptions for m in r.evaluations], dtype=np.int64),
+        ),
     )
 
 

@@ -121,7 +121,8 @@ class _Aggregates:
 
     res_table: IntArray  # (N, C, 4): no / partly / yes / unconfirmed, per category
     res_transferred: IntArray
-    sat_counts: IntArray  # (N, 5): evaluations 1..5
+    sat_counts: IntArray  # (N, 5): evaluations 1..5 (of appeals, and of visits if counted)
+    sat_visits: IntArray  # of which marks of reception visits
     t_on_time: IntArray
     t_late: IntArray
     t_overdue: IntArray
@@ -212,7 +213,8 @@ def _aggregate(
     speed_days = np.rint(np.bincount(speed_key, weights=days, minlength=n * 3)).astype(np.int64)
     speed_days = speed_days.reshape(n, 3)
 
-    closed_own = answered & ~transferred
+    # An outcome set aside (an upheld dispute, or one open in a public snapshot) is no case.
+    closed_own = answered & ~transferred & appeals.outcome_counts[rows]
     code = appeals.resolution[rows[closed_own]]
     column = np.where(code == RES_UNCONFIRMED, _COL_UNCONFIRMED, code)
     category = cat_map[appeals.category[rows[closed_own]]]
@@ -226,6 +228,14 @@ def _aggregate(
         sat &= ~transferred
     sat_counts = np.bincount(person[sat] * 5 + (ev[sat] - 1), minlength=n * 5)
     sat_counts = sat_counts.astype(np.int64).reshape(n, 5)
+    sat_visits = np.zeros(n, dtype=np.int64)
+    if methodology.satisfaction_include_receptions:
+        marks = receptions.marks
+        counted = (marks.held_on > start) & (marks.held_on <= as_of)
+        mp = marks.person[counted]
+        visit_counts = np.bincount(mp * 5 + (marks.mark[counted] - 1), minlength=n * 5)
+        sat_counts = sat_counts + visit_counts.astype(np.int64).reshape(n, 5)
+        sat_visits = _count(mp, n)
     appeal_count = states.sum(axis=1)
 
     # --- receptions
@@ -259,6 +269,7 @@ def _aggregate(
         res_table=res_table,
         res_transferred=moves[:, 3].copy(),
         sat_counts=sat_counts,
+        sat_visits=sat_visits,
         t_on_time=states[:, 1].copy(),
         t_late=states[:, 2].copy(),
         t_overdue=states[:, 3].copy(),
@@ -526,6 +537,7 @@ def _results(
     scored: _Scored,
     rows: Sequence[int],
     placed: Mapping[int, tuple[int, int]] | None,
+    methodology: Methodology,
 ) -> list[PersonResult]:
     """Build the result objects for ``rows`` (column by column, for speed)."""
     pct = 100.0
@@ -642,6 +654,10 @@ def _results(
             )
         ],
     }
+    if methodology.satisfaction_include_receptions:
+        # Only versions that count them say so: earlier versions' results stay as published.
+        for entry, visits in zip(evidence["satisfaction"], i(agg.sat_visits), strict=True):
+            entry["reception_evaluations"] = visits
     per_component: list[list[ComponentResult]] = [
         list(
             map(
@@ -769,7 +785,9 @@ def compute_columns(
         scored.total_high.tolist(),
         scored.rated.tolist(),
     )
-    results = _results(prep.ids, prep.groups, prep.agg, prep.ev, means, scored, order, placed)
+    results = _results(
+        prep.ids, prep.groups, prep.agg, prep.ev, means, scored, order, placed, methodology
+    )
     return RatingResult(methodology.version, as_of, tuple(results))
 
 
@@ -887,6 +905,6 @@ def compute_person_columns(
     effects = np.array(stats.category_effects + (0.0,) * len(extra), dtype=np.float64)
     scored = _score(agg, ev, means, effects, methodology)
     (result,) = _results(
-        people_cols.person_ids, people_cols.groups, agg, ev, means, scored, [0], None
+        people_cols.person_ids, people_cols.groups, agg, ev, means, scored, [0], None, methodology
     )
     return result

@@ -12,7 +12,14 @@ Files: people.csv (index, person_id, group), categories.csv (index, code),
 appeals.csv (person, category, registered, answered, due, working_days, resolution,
 transferred, counts, evaluation — see halyq.scoring.columns for the codes),
 receptions.csv (person, held_on, scheduled_slots, booked, attended, held),
-deliveries.csv (person, weight, due, on_time, dispute_share).
+deliveries.csv (person, weight, due, on_time, dispute_share),
+visit_marks.csv (person, held_on, mark: the visitors' counted marks of reception visits),
+outcomes_left_out.csv (appeal: the row, counted from 0, of each appeals.csv appeal whose
+outcome is left out of the resolution component).
+
+The last two were added together with methodology v3; inputs published before them have neither
+file in their manifest, and read as none (no visit marks, every outcome counting), which
+is exactly what they were computed with.
 """
 
 from __future__ import annotations
@@ -27,7 +34,13 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from halyq.scoring.columns import AppealColumns, DeliveryColumns, PeopleColumns, ReceptionColumns
+from halyq.scoring.columns import (
+    AppealColumns,
+    DeliveryColumns,
+    PeopleColumns,
+    ReceptionColumns,
+    VisitMarkColumns,
+)
 from halyq.scoring.methodology import Methodology
 
 APPEAL_FIELDS: Final = (
@@ -44,6 +57,8 @@ APPEAL_FIELDS: Final = (
 )
 RECEPTION_FIELDS: Final = ("person", "held_on", "scheduled_slots", "booked", "attended", "held")
 DELIVERY_FIELDS: Final = ("person", "weight", "due", "on_time", "dispute_share")
+VISIT_MARK_FIELDS: Final = ("person", "held_on", "mark")
+LEFT_OUT_FIELDS: Final = ("appeal",)
 FILES: Final = (
     "people.csv",
     "categories.csv",
@@ -52,6 +67,8 @@ FILES: Final = (
     "deliveries.csv",
     "methodology.json",
 )
+ADDED_FILES: Final = ("visit_marks.csv", "outcomes_left_out.csv")
+"""Written since they were introduced; read when the manifest lists them."""
 
 Columns = tuple[PeopleColumns, AppealColumns, ReceptionColumns, DeliveryColumns]
 
@@ -97,8 +114,24 @@ def write_inputs(directory: Path, columns: Columns, methodology: Methodology) ->
         [getattr(deliveries, f).astype(np.float64) for f in DELIVERY_FIELDS],
         "%.17g",
     )
+    marks = receptions.marks
+    _matrix(
+        directory / "visit_marks.csv",
+        VISIT_MARK_FIELDS,
+        [getattr(marks, f).astype(np.int64) for f in VISIT_MARK_FIELDS],
+        "%d",
+    )
+    _matrix(
+        directory / "outcomes_left_out.csv",
+        LEFT_OUT_FIELDS,
+        [np.flatnonzero(~appeals.outcome_counts).astype(np.int64)],
+        "%d",
+    )
     (directory / "methodology.json").write_text(methodology.to_json(), encoding="utf-8")
-    manifest = {name: hashlib.sha256((directory / name).read_bytes()).hexdigest() for name in FILES}
+    manifest = {
+        name: hashlib.sha256((directory / name).read_bytes()).hexdigest()
+        for name in (*FILES, *ADDED_FILES)
+    }
     body = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode()
     (directory / "manifest.json").write_bytes(body)
     return hashlib.sha256(body).hexdigest()
@@ -127,7 +160,13 @@ def read_inputs(directory: Path, expected_hash: str | None = None) -> tuple[Colu
         manifest = json.loads(body)
         if expected_hash is not None and hashlib.sha256(body).hexdigest() != expected_hash:
             raise InputsError("manifest.json does not match the hash recorded with the snapshot")
-        for name in FILES:
+        if not isinstance(manifest, dict):
+            raise InputsError("manifest.json must be an object")
+        unknown = sorted(set(manifest) - {*FILES, *ADDED_FILES})
+        if unknown:
+            raise InputsError(f"manifest.json lists unknown files: {', '.join(unknown)}")
+        added = tuple(name for name in ADDED_FILES if name in manifest)
+        for name in (*FILES, *added):
             if hashlib.sha256((directory / name).read_bytes()).hexdigest() != manifest.get(name):
                 raise InputsError(f"{name} does not match its SHA-256 in manifest.json")
         with (directory / "people.csv").open(encoding="utf-8", newline="") as handle:
@@ -143,12 +182,24 @@ def read_inputs(directory: Path, expected_hash: str | None = None) -> tuple[Colu
         raise InputsError(f"{directory}: {error}") from error
     people = PeopleColumns(tuple(row[1] for row in rows), tuple(row[2] for row in rows))
     a = _read_matrix(directory / "appeals.csv", APPEAL_FIELDS, np.int64)
+    outcome_counts = np.ones(a.shape[0], dtype=bool)
+    if "outcomes_left_out.csv" in added:
+        left_out = _read_matrix(directory / "outcomes_left_out.csv", LEFT_OUT_FIELDS, np.int64)
+        rows_left_out = left_out[:, 0]
+        if rows_left_out.size and (rows_left_out.min() < 0 or rows_left_out.max() >= a.shape[0]):
+            raise InputsError("outcomes_left_out.csv: an appeal row is out of range")
+        outcome_counts[rows_left_out] = False
     appeals = AppealColumns.build(
         categories=categories,
         **{f: a[:, i] for i, f in enumerate(APPEAL_FIELDS) if f not in {"transferred", "counts"}},
         transferred=a[:, 7].astype(bool),
         counts=a[:, 8].astype(bool),
+        outcome_counts=outcome_counts,
     )
+    marks = VisitMarkColumns.empty()
+    if "visit_marks.csv" in added:
+        v = _read_matrix(directory / "visit_marks.csv", VISIT_MARK_FIELDS, np.int64)
+        marks = VisitMarkColumns.build(person=v[:, 0], held_on=v[:, 1], mark=v[:, 2])
     r = _read_matrix(directory / "receptions.csv", RECEPTION_FIELDS, np.int64)
     receptions = ReceptionColumns.build(
         person=r[:, 0],
@@ -157,6 +208,7 @@ def read_inputs(directory: Path, expected_hash: str | None = None) -> tuple[Colu
         booked=r[:, 3],
         attended=r[:, 4],
         held=r[:, 5].astype(bool),
+        marks=marks,
     )
     d = _read_matrix(directory / "deliveries.csv", DELIVERY_FIELDS, np.float64)
     deliveries = DeliveryColumns.build(

@@ -55,6 +55,7 @@ class Methodology:
     categories: tuple[str, ...] | None
     other_category: str
     satisfaction_include_transferred: bool
+    satisfaction_include_receptions: bool
     timeliness_speed_weight: float
     timeliness_target_working_days: int
     direct_contact_held_weight: float
@@ -111,6 +112,8 @@ class Methodology:
 
         sat = reader.section("satisfaction")
         include_transferred = sat.boolean("include_transferred")
+        # Added in v3: documents of earlier versions do not have it (absent = false).
+        include_receptions = sat.optional_boolean("include_receptions", default=False)
         sat.finish()
 
         tim = reader.section("timeliness")
@@ -157,6 +160,7 @@ class Methodology:
             categories=None if categories is None else tuple(categories),
             other_category=other,
             satisfaction_include_transferred=include_transferred,
+            satisfaction_include_receptions=include_receptions,
             timeliness_speed_weight=speed_weight,
             timeliness_target_working_days=target_days,
             direct_contact_held_weight=held_weight,
@@ -195,7 +199,11 @@ class Methodology:
                 "categories": None if self.categories is None else list(self.categories),
                 "other_category": self.other_category,
             },
-            "satisfaction": {"include_transferred": self.satisfaction_include_transferred},
+            "satisfaction": {
+                "include_transferred": self.satisfaction_include_transferred,
+                # Written only when true, so earlier versions' documents stay as published.
+                **({"include_receptions": True} if self.satisfaction_include_receptions else {}),
+            },
             "timeliness": {
                 "speed_weight": self.timeliness_speed_weight,
                 "target_working_days": self.timeliness_target_working_days,
@@ -262,6 +270,13 @@ class _Reader:
         if not isinstance(value, bool):
             raise self._bad(key, "true or false", value)
         return value
+
+    def optional_boolean(self, key: str, *, default: bool) -> bool:
+        """A parameter added by a later version: absent in earlier documents."""
+        if key not in self.data:
+            self.used.add(key)
+            return default
+        return self.boolean(key)
 
     def choice(self, key: str, options: tuple[str, ...]) -> str:
         value = self._get(key)

@@ -35,7 +35,10 @@ class AppealRecord:
     ``resolution`` is the citizen's confirmation ("yes", "partly", "no") or None when
     the citizen has not confirmed; ``counts=False`` marks an appeal held out by the
     anti-manipulation checks (it is then ignored entirely); ``evaluation`` is the
-    citizen's 1..5 mark or None.
+    citizen's 1..5 mark or None; ``outcome_counts=False`` leaves the appeal's outcome
+    (its resolution) out of the resolution component -- the person disputed it and the
+    moderator upheld the dispute, or (in a public snapshot) the dispute is still open --
+    while everything else about the appeal still counts.
     """
 
     appeal_id: str
@@ -49,6 +52,7 @@ class AppealRecord:
     transferred_out_of_competence: bool
     counts: bool
     evaluation: int | None
+    outcome_counts: bool = True
 
     def __post_init__(self) -> None:
         if self.resolution is not None and self.resolution not in RESOLUTIONS:
@@ -63,7 +67,12 @@ class AppealRecord:
 
 @dataclass(frozen=True, slots=True)
 class ReceptionRecord:
-    """A scheduled citizens' reception (``held=False`` when it did not take place)."""
+    """A scheduled citizens' reception (``held=False`` when it did not take place).
+
+    ``evaluations`` are the visitors' counted 1..5 marks of their visits to it (one per
+    evaluated visit); methodologies with ``satisfaction.include_receptions`` count them
+    in the satisfaction component.
+    """
 
     person_id: str
     held_on: date
@@ -71,10 +80,16 @@ class ReceptionRecord:
     booked: int
     attended: int
     held: bool
+    evaluations: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if min(self.scheduled_slots, self.booked, self.attended) < 0:
             raise ValueError(f"reception of {self.person_id} on {self.held_on}: negative count")
+        for mark in self.evaluations:
+            if isinstance(mark, bool) or mark not in (1, 2, 3, 4, 5):
+                raise ValueError(
+                    f"reception of {self.person_id} on {self.held_on}: marks must be 1..5"
+                )
 
 
 @dataclass(frozen=True, slots=True)

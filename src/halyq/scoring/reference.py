@@ -109,6 +109,7 @@ class _Person:
     res: dict[str, list[int]] = field(default_factory=dict)  # category -> [no, partly, yes, unc]
     res_transferred: int = 0
     stars: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0])
+    visit_marks: int = 0
     on_time: int = 0
     late: int = 0
     overdue: int = 0
@@ -163,7 +164,7 @@ def compute_reference(
             person.open += 1
         if answered and a.transferred_out_of_competence:
             person.res_transferred += 1
-        if answered and not a.transferred_out_of_competence:
+        if answered and not a.transferred_out_of_competence and a.outcome_counts:
             row = person.res.setdefault(m.map_category(a.category), [0, 0, 0, 0])
             if a.resolution is None:
                 row[3] += 1
@@ -198,6 +199,10 @@ def compute_reference(
             continue
         person.scheduled += 1
         person.slots += r.scheduled_slots
+        if m.satisfaction_include_receptions:
+            for mark in r.evaluations:
+                person.stars[mark - 1] += 1
+                person.visit_marks += 1
         if r.held:
             person.held += 1
             person.booked += r.booked
@@ -346,6 +351,11 @@ def compute_reference(
             "satisfaction": {
                 "evaluations": sum(who.stars),
                 **{f"stars_{e + 1}": who.stars[e] for e in range(5)},
+                **(
+                    {"reception_evaluations": who.visit_marks}
+                    if m.satisfaction_include_receptions
+                    else {}
+                ),
             },
             "timeliness": {
                 "assessed": assessed,

@@ -69,10 +69,20 @@ V2_DICT: Final[dict[str, Any]] = {
 }
 """Methodology v2: as v1, with programme delivery weighted 0.15."""
 
+V3_DICT: Final[dict[str, Any]] = {
+    **copy.deepcopy(V2_DICT),
+    "version": "v3",
+    "satisfaction": {"include_transferred": False, "include_receptions": True},
+}
+"""Methodology v3: as v2, with the visitors' marks of reception visits in satisfaction."""
+
 DEFAULT_METHODOLOGY: Final[Methodology] = Methodology.from_dict(V1_DICT)
 METHODOLOGY_V2: Final[Methodology] = Methodology.from_dict(V2_DICT)
+METHODOLOGY_V3: Final[Methodology] = Methodology.from_dict(V3_DICT)
+CURRENT_VERSION: Final[str] = "v3"
+"""The version the platform publishes by default (the seed, the examples)."""
 
-_BY_VERSION: Final[dict[str, dict[str, Any]]] = {"v1": V1_DICT, "v2": V2_DICT}
+_BY_VERSION: Final[dict[str, dict[str, Any]]] = {"v1": V1_DICT, "v2": V2_DICT, "v3": V3_DICT}
 
 
 def versions() -> tuple[str, ...]:

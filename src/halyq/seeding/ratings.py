@@ -2,8 +2,10 @@
 
 The scenario: every region in pilot since September 2025 and public from 1 February
 2026, except Abai and Ulytau, still in pilot, so the demo shows both modes. About
-six in ten citizens who confirmed an outcome also give a mark that follows it.
-Monthly snapshots over the last half year give the profiles their history.
+six in ten citizens who confirmed an outcome also give a mark that follows it, and
+about half of the citizens who came to a reception with their account mark the visit
+(methodology v3 counts those marks too). Monthly snapshots over the last half year
+give the profiles their history.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ from halyq.ratings.methodologies import methodology_publish
 from halyq.ratings.models import Evaluation, PublicationMode, Snapshot
 from halyq.ratings.services import _evaluation_payload
 from halyq.ratings.snapshots import snapshot_compute
+from halyq.receptions.models import Booking
+from halyq.scoring.versions import CURRENT_VERSION
 from halyq.seeding.scale import Scale
 
 PILOT_SINCE = date(2025, 9, 1)
 PUBLIC_FROM = date(2026, 2, 1)
 STILL_IN_PILOT = {"10", "62"}
 MARKS = {"yes": (5, 5, 5, 4, 4, 3), "partly": (4, 3, 3, 2), "no": (1, 1, 2, 2, 3)}
+VISIT_MARKS = (5, 5, 5, 4, 4, 4, 3, 3, 2, 1)
 COMMENTS = (
     "Спасибо, вопрос решили быстро.",
     "Ответили вовремя, но проблема осталась.",
@@ -37,7 +42,7 @@ COMMENTS = (
 
 
 def seed_ratings(rng: random.Random, scale: Scale, world) -> None:
-    methodology_publish(version="v1")
+    methodology_publish(version=CURRENT_VERSION)
     for region in Region.objects.all():
         public = region.code not in STILL_IN_PILOT
         PublicationMode.objects.create(
@@ -98,8 +103,34 @@ def _seed_evaluations(rng: random.Random, *, ledger: bool) -> None:
                 timezone.make_aware(datetime.combine(closed_on, time(12, 0))),
             )
         )
+    visits = (
+        Booking.objects.filter(status=Booking.Status.ATTENDED, citizen__isnull=False)
+        .values_list("id", "citizen_id", "reception__person_id", "reception__date")
+        .order_by("id")
+    )
+    now = timezone.now()
+    for booking_id, citizen_id, person_id, day in visits.iterator(chunk_size=20_000):
+        if rng.random() > 0.5:
+            continue
+        comment = rng.choice(COMMENTS)
+        evaluations.append(
+            (
+                Evaluation(
+                    booking_id=booking_id,
+                    person_id=person_id,
+                    author_id=citizen_id,
+                    score=rng.choice(VISIT_MARKS),
+                    comment=comment,
+                    comment_status=Evaluation.CommentStatus.PUBLISHED
+                    if comment
+                    else Evaluation.CommentStatus.NONE,
+                ),
+                min(now, timezone.make_aware(datetime.combine(day, time(19, 0)))),
+            )
+        )
     Evaluation.objects.bulk_create([evaluation for evaluation, _ in evaluations], batch_size=5000)
-    # Marks are given on the day the appeal closed (bulk_create stamps "now").
+    # Marks are given on the day the appeal closed or the reception was held (bulk_create
+    # stamps "now").
     by_day: dict[datetime, list[int]] = {}
     for evaluation, moment in evaluations:
         by_day.setdefault(moment, []).append(evaluation.pk)
