@@ -93,9 +93,8 @@ def test_a_writer_behind_a_holder_queues_at_once_and_is_chained_after_the_holder
 
 
 def test_an_event_queued_behind_a_holder_that_rolls_back_is_chained_by_the_next_writer():
-    with Holder(commit=False):
-        with transaction.atomic():
-            record("first")
+    with Holder(commit=False), transaction.atomic():
+        record("first")
     assert PendingEvent.objects.count() == 1 and chain_head().seq == 0
     with transaction.atomic():
         record("second")
@@ -104,9 +103,8 @@ def test_an_event_queued_behind_a_holder_that_rolls_back_is_chained_by_the_next_
 
 
 def test_the_sequence_command_chains_what_a_rolled_back_holder_left_queued():
-    with Holder(commit=False):
-        with transaction.atomic():
-            record("left behind")
+    with Holder(commit=False), transaction.atomic():
+        record("left behind")
     out = StringIO()
     call_command("ledger", "sequence", stdout=out)
     assert "Chained 1 queued events; head #1" in out.getvalue()
