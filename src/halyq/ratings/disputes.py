@@ -23,7 +23,7 @@ Outcomes (the citizen's verdict on a closed appeal), the same way:
 - One open dispute per appeal (a database constraint too); an outcome already left out
   cannot be disputed again. The dispute names the verdict and the closing it came from
   (`outcome_round`): if the citizen reopens the appeal, the new outcome is not covered.
-- While open, the outcome is left out of snapshots (ratings.inputs_added).
+- While open, the outcome is left out of snapshots (ratings.inputs).
 - Upheld: the outcome no longer counts against the person -- the appeal is left out of
   the resolution component (it is no case there at all); its timeliness and any mark
   of it are unaffected (a mark has its own dispute). Recorded in the ledger as

@@ -5,7 +5,7 @@ people in a scope (all regions, or the public ones), their appeals in the
 methodology's window with the counted evaluations, their receptions and their
 programme deliveries. Appeals held out by the checks against manipulation, and
 evaluations held or excluded, do not reach the engine. The marks of reception visits and
-the outcomes left out after a dispute come from ratings.inputs_added.
+the outcomes left out after a dispute come from ratings.
 """
 
 from __future__ import annotations
@@ -15,17 +15,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
+from django.db.models import F
 
 from halyq.directory.models import Person
-from halyq.ratings import inputs_added
 from halyq.ratings.groups import group_keys
-from halyq.ratings.models import Evaluation
+from halyq.ratings.models import Dispute, Evaluation
 from halyq.scoring.columns import (
     NO_EVALUATION,
     AppealColumns,
     DeliveryColumns,
     PeopleColumns,
     ReceptionColumns,
+    VisitMarkColumns,
 )
 from halyq.scoring.methodology import Methodology
 
@@ -58,8 +59,6 @@ def counted_evaluations(
     With `until`, only evaluations made by then whose reply period is over, and none
     with an open dispute (see ratings.snapshots).
     """
-    from halyq.ratings.models import Dispute
-
     rows = Evaluation.objects.filter(status=Evaluation.Status.ACCEPTED, appeal__isnull=False)
     if until is not None:
         rows = rows.filter(created_at__lte=until).exclude(disputes__status=Dispute.Status.OPEN)
@@ -134,9 +133,7 @@ def rating_inputs(
         evaluation=_marks(appeals.appeal, *evaluations),
         outcome_counts=~np.isin(
             appeals.appeal,
-            inputs_added.outcomes_left_out(
-                open_too=evaluations_until is not None, person_ids=person_ids
-            ),
+            outcomes_left_out(open_too=evaluations_until is not None, person_ids=person_ids),
         ),
     )
 
@@ -160,8 +157,8 @@ def rating_inputs(
         booked=receptions[:, 3],
         attended=receptions[:, 4],
         held=receptions[:, 5].astype(bool),
-        marks=inputs_added.visit_mark_columns(
-            inputs_added.counted_visit_marks(
+        marks=visit_mark_columns(
+            counted_visit_marks(
                 since=since, until_day=as_of, until=evaluations_until, person_ids=person_ids
             ),
             position,
@@ -181,3 +178,57 @@ def rating_inputs(
     return RatingInputs(
         people, (people_columns, appeal_columns, reception_columns, delivery_columns)
     )
+
+
+def counted_visit_marks(
+    *,
+    since: date,
+    until_day: date,
+    until: datetime | None = None,
+    person_ids: Collection[int] | None = None,
+) -> np.ndarray:
+    """Rows of (person id, reception date ordinal, mark) of the counted evaluations of
+    visits to receptions dated in [since, until_day]. With `until`, only those made by
+    then and not under an open dispute."""
+    rows = Evaluation.objects.filter(
+        status=Evaluation.Status.ACCEPTED,
+        booking__isnull=False,
+        booking__reception__date__gte=since,
+        booking__reception__date__lte=until_day,
+    )
+    if until is not None:
+        rows = rows.filter(created_at__lte=until).exclude(disputes__status=Dispute.Status.OPEN)
+    if person_ids is not None:
+        rows = rows.filter(booking__reception__person_id__in=person_ids)
+    found = rows.order_by("id").values_list(
+        "booking__reception__person_id", "booking__reception__date", "score"
+    )
+    return np.array(
+        [(person, day.toordinal(), score) for person, day, score in found], dtype=np.int64
+    ).reshape(-1, 3)
+
+
+def visit_mark_columns(visits: np.ndarray, position: np.ndarray) -> VisitMarkColumns:
+    """The marks of people in scope, by their position (`position[person id]`, -1 when out
+    of scope, e.g. a pilot region's person in a public snapshot)."""
+    known = visits[visits[:, 0] < len(position)]
+    at = position[known[:, 0]]
+    known, at = known[at >= 0], at[at >= 0]
+    return VisitMarkColumns.build(person=at, held_on=known[:, 1], mark=known[:, 2])
+
+
+def outcomes_left_out(*, open_too: bool, person_ids: Collection[int] | None = None) -> np.ndarray:
+    """Sorted ids of the appeals whose current outcome is left out of resolution: upheld
+    disputes, and with `open_too` open ones as well."""
+    from halyq.appeals.workflow import State
+
+    statuses = [Dispute.Status.UPHELD, *([Dispute.Status.OPEN] if open_too else [])]
+    rows = Dispute.objects.filter(
+        appeal__isnull=False,
+        status__in=statuses,
+        appeal__state=State.CLOSED,
+        appeal__reopened_count=F("outcome_round"),
+    )
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=person_ids)
+    return np.unique(np.array(list(rows.values_list("appeal_id", flat=True)), dtype=np.int64))

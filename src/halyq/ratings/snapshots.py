@@ -10,7 +10,7 @@ Rules:
   once its reply period (HALYQ_RATING_REPLY_DAYS) has passed and no dispute about it is
   open: the rated person has that time to see it in their draft and dispute it. An
   appeal's outcome under an open dispute (or set aside by an upheld one) is left out of
-  the resolution component (ratings.inputs_added).
+  the resolution component (ratings.inputs).
 - Each published snapshot stores the Merkle root of its per-person results (in their
   published, decimal-string form) and appends "snapshot.published" to the record.
 - A failure anywhere leaves the previous snapshot published and nothing half written.
