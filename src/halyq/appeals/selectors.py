@@ -281,11 +281,13 @@ def rating_appeal_columns(
         )
         .values_list(*_RATING_COLUMNS)
     )
-    # Straight from the database cursor (server-side on PostgreSQL): Django's per-row
-    # converters cost more than the query for a million rows of plain integers.
+    # Straight from the database cursor: Django's per-row converters cost more than the
+    # query for a million rows of plain integers. The whole country streams through a
+    # server-side cursor; a few people's year (a live refresh) comes in one round trip.
     sql, params = rows.query.sql_with_params()
     chunks = [np.empty((0, len(_RATING_COLUMNS)), dtype=np.int64)]
-    with connection.chunked_cursor() as cursor:
+    streamed = person_ids is None
+    with connection.chunked_cursor() if streamed else connection.cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(chunk_size):
             chunks.append(np.array(chunk, dtype=np.int64))
