@@ -395,3 +395,21 @@ def test_who_may_decide_an_outcome_dispute(client, closed, account, astana, alma
     expected = Dispute.Status.UPHELD if may else Dispute.Status.OPEN
     assert Dispute.objects.get().status == expected
     assert LedgerEntry.objects.filter(kind="appeal.outcome_set_aside").exists() is may
+
+
+def test_the_api_queue_names_the_disputed_appeal_and_verdict(closed, account, astana, almaty):
+    from tests.api.conftest import token_client
+
+    appeal = closed("partly")
+    dispute = outcome_dispute_open(user=account, appeal=appeal, reason="Спор об исходе")
+    assert (
+        token_client(moderator_of(almaty))
+        .get("/api/v1/staff/moderation/evaluations/")
+        .json()["disputes"]
+        == []
+    )
+    moderator = token_client(moderator_of(astana))
+    (shown,) = moderator.get("/api/v1/staff/moderation/evaluations/").json()["disputes"]
+    assert shown["id"] == dispute.pk and shown["evaluation"] is None
+    assert shown["appeal"] == appeal.number and shown["outcome"] == "partly"
+    assert appeal.author.email not in str(shown)

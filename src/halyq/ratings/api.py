@@ -544,11 +544,33 @@ class ModeratedEvaluationSerializer(serializers.ModelSerializer):
 class ModeratedDisputeSerializer(serializers.ModelSerializer):
     person = serializers.UUIDField(source="person.public_id")
     region = serializers.CharField(source="person.region.code")
-    evaluation = ModeratedEvaluationSerializer(allow_null=True)
+    evaluation = ModeratedEvaluationSerializer(
+        allow_null=True, help_text="The disputed evaluation; null for a disputed outcome."
+    )
+    appeal = serializers.CharField(
+        source="appeal.number",
+        allow_null=True,
+        default=None,
+        help_text="For a disputed outcome: the appeal's registration number; else null.",
+    )
+    outcome = serializers.CharField(
+        allow_blank=True,
+        help_text="For a disputed outcome: the citizen's verdict (`no` or `partly`); else empty.",
+    )
 
     class Meta:
         model = Dispute
-        fields = ["id", "person", "region", "reason", "status", "opened_at", "evaluation"]
+        fields = [
+            "id",
+            "person",
+            "region",
+            "reason",
+            "status",
+            "opened_at",
+            "evaluation",
+            "appeal",
+            "outcome",
+        ]
 
 
 class EvaluationDecisionSerializer(StrictInputSerializer):
