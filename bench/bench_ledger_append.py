@@ -7,7 +7,9 @@
 
 Migrates the scratch database, then starts `--writers` processes that each append
 `--events` events, one transaction each, as the services do (`event_record` inside
-`transaction.atomic()`). Prints the time of `event_record` itself (the append: head
+`transaction.atomic()`): as fast as each can (a closed loop that keeps both cores
+saturated), or with `--rate` at that many events per second from all writers together
+(Poisson arrivals, an open loop as a site's traffic is). Prints the time of `event_record` itself (the append: head
 lock, hashing, insert) and of the whole transaction (commit included, which waits for
 the other writers holding the head), as median and 99th percentile, then checks the
 chain: one entry per event, sequence numbers without gaps, every link valid.
@@ -30,15 +32,22 @@ def _setup():
 
 
 def write(args):
-    worker, events = args
+    worker, events, rate = args
     _setup()
+    import random
+
     from django.db import connection, transaction
 
     from halyq.integrity.services import event_record
 
     appends, transactions = [], []
     when = datetime(2026, 3, 2, 4, 15, tzinfo=UTC)
+    arrivals = random.Random(worker)
+    next_at = time.perf_counter()
     for number in range(events):
+        if rate:  # open loop: Poisson arrivals at this writer's share of the rate
+            next_at += arrivals.expovariate(rate)
+            time.sleep(max(0.0, next_at - time.perf_counter()))
         started = time.perf_counter()
         with transaction.atomic():
             before = time.perf_counter()
@@ -62,6 +71,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--events", type=int, default=500)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="events per second from all writers together (0: each as fast as it can)",
+    )
     arguments = parser.parse_args()
     _setup()
     from django.core.management import call_command
@@ -78,7 +93,8 @@ def main():
     connection.close()
     started = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(arguments.writers) as pool:
-        results = pool.map(write, [(w, arguments.events) for w in range(arguments.writers)])
+        share = arguments.rate / arguments.writers
+        results = pool.map(write, [(w, arguments.events, share) for w in range(arguments.writers)])
     seconds = time.perf_counter() - started
     appends = [value for result in results for value in result[0]]
     transactions = [value for result in results for value in result[1]]

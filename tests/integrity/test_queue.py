@@ -119,7 +119,7 @@ def test_a_queued_transaction_keeps_its_own_order_when_it_later_gets_the_head():
         holder.release.set()
         holder.join(10)  # the head is free now, inside this transaction
         two = record("two")
-        assert isinstance(two, LedgerEntry)
+        assert isinstance(two, PendingEvent)  # behind its own queued event, not before it
     assert chained_appeals() == ["one", "two"]
 
 
