@@ -1041,7 +1041,7 @@ def appeals_follow_calendar(*, day: date, reason: str = "", now: datetime | None
     moved = 0
     with transaction.atomic():
         reached = (
-            Appeal.objects.select_for_update()
+            Appeal.objects.select_for_update(of=("self",))
             .filter(
                 state__in=workflow.OPEN_STATES,
                 extended_at__isnull=True,
