@@ -26,3 +26,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"halyq-test-{os.getpid()}.sqlite3")
     }
+# Each request closes its connection: the live server's request threads would otherwise
+# keep theirs open for a minute, and PostgreSQL refuses to drop the test database while
+# any session is connected (it leaked one database per run).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
