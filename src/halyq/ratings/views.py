@@ -439,25 +439,15 @@ def dispute_evaluation(request, evaluation_id: int):
     if evaluation is None:
         raise Http404
     form = forms.DisputeForm(request.POST, auto_id=f"id_%s_{evaluation.pk}")
-    if form.is_valid():
-        try:
-            dispute_open(
-                user=request.user, evaluation=evaluation, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as refused:
-            for problem in refused.messages:
-                form.add_error(None, problem)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Your dispute is sent to the region's moderator. Until it is decided, the evaluation stays out of the published rating."
-                ),
-            )
-            return redirect("ratings:mine")
-    messages.error(request, _("The dispute was not sent: see the form below."))
-    person = Person.objects.select_related("region").get(pk=person_id)
-    return _draft_page(request, person, dispute_forms={evaluation.pk: form}, status=400)
+    return _send_dispute(
+        request,
+        form,
+        lambda reason: dispute_open(user=request.user, evaluation=evaluation, reason=reason),
+        sent=_(
+            "Your dispute is sent to the region's moderator. Until it is decided, the evaluation stays out of the published rating."
+        ),
+        draft_forms={"dispute_forms": {evaluation.pk: form}},
+    )
 
 
 @login_required
@@ -470,25 +460,31 @@ def dispute_outcome(request, appeal_id: int):
     if appeal is None or outcome_person_id(appeal) != person_id:
         raise Http404
     form = forms.OutcomeDisputeForm(request.POST, auto_id=f"id_%s_outcome_{appeal.pk}")
+    return _send_dispute(
+        request,
+        form,
+        lambda reason: outcome_dispute_open(user=request.user, appeal=appeal, reason=reason),
+        sent=_(
+            "Your dispute of the outcome is sent to the region's moderator. Until it is decided, the outcome stays out of the published rating."
+        ),
+        draft_forms={"outcome_forms": {appeal.pk: form}},
+    )
+
+
+def _send_dispute(request, form, send, *, sent: str, draft_forms: dict):
+    """Send a valid dispute and go back to the draft; else show the draft with the form."""
     if form.is_valid():
         try:
-            outcome_dispute_open(
-                user=request.user, appeal=appeal, reason=form.cleaned_data["reason"]
-            )
+            send(form.cleaned_data["reason"])
         except ValidationError as refused:
             for problem in refused.messages:
                 form.add_error(None, problem)
         else:
-            messages.success(
-                request,
-                _(
-                    "Your dispute of the outcome is sent to the region's moderator. Until it is decided, the outcome stays out of the published rating."
-                ),
-            )
+            messages.success(request, sent)
             return redirect("ratings:mine")
     messages.error(request, _("The dispute was not sent: see the form below."))
-    person = Person.objects.select_related("region").get(pk=person_id)
-    return _draft_page(request, person, outcome_forms={appeal.pk: form}, status=400)
+    person = Person.objects.select_related("region").get(pk=request.user.person_id)
+    return _draft_page(request, person, status=400, **draft_forms)
 
 
 # --------------------------------------------------------------------------- moderation
