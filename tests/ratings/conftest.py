@@ -52,3 +52,9 @@ def answered_appeal(db, office, deputy):
         return appeal
 
     return make
+
+
+@pytest.fixture
+def account(deputy):
+    """The deputy's user account."""
+    return deputy.user if hasattr(deputy, "user") else deputy_user(deputy)

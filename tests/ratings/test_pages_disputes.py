@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from halyq.integrity.models import LedgerEntry
 from halyq.ratings.disputes import DisputeRefused, dispute_decide, dispute_open
@@ -15,21 +15,13 @@ from halyq.ratings.services import evaluation_submit
 from halyq.ratings.snapshots import snapshot_compute
 from tests.appeals.factories import administrator, deputy_user, moderator_of
 from tests.factories import PersonFactory, UserFactory
-from tests.ratings.test_pages_helpers import fresh_cache, make_public  # noqa: F401  (fixture)
+from tests.ratings.test_pages_helpers import (  # noqa: F401  (fixtures)
+    english,
+    fresh_cache,
+    make_public,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """The services' messages are checked in English (the msgids)."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def account(deputy):
-    return deputy.user if hasattr(deputy, "user") else deputy_user(deputy)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from halyq.integrity.selectors import chain_head
 from halyq.ratings import selectors
@@ -24,6 +24,13 @@ def refresh() -> None:
     """What the on-commit hooks do after a change (tests roll back, so they never run)."""
     cache.clear()
     selectors.forget_cached_leaderboards()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The services' messages are checked in English (the msgids), where imported."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
