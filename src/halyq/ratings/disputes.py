@@ -112,8 +112,13 @@ def outcome_closed_at(appeal) -> datetime:
         .values_list("occurred_at", flat=True)
         .first()
     )
-    if moment is not None:
-        return moment
+    return closing_moment(appeal, moment)
+
+
+def closing_moment(appeal, last_closing_event: datetime | None) -> datetime:
+    """The last closing event's time, else the start of the appeal's closing day."""
+    if last_closing_event is not None:
+        return last_closing_event
     return timezone.make_aware(datetime.combine(appeal.closed_on, time.min))
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -673,7 +673,7 @@ def draft_outcomes(person: Person, *, now: datetime | None = None) -> list[Draft
     still dispute (closed within the reply period), or whose dispute is open."""
     from halyq.appeals.models import Appeal, AppealEvent
     from halyq.appeals.workflow import State
-    from halyq.ratings.disputes import disputable_outcomes
+    from halyq.ratings.disputes import closing_moment, disputable_outcomes
 
     now = now or timezone.now()
     period = reply_period()
@@ -700,9 +700,7 @@ def draft_outcomes(person: Person, *, now: datetime | None = None) -> list[Draft
     )
     drafts = []
     for appeal in appeals:
-        closed_at = appeal.closed_at or timezone.make_aware(
-            datetime.combine(appeal.closed_on, time.min)
-        )
+        closed_at = closing_moment(appeal, appeal.closed_at)
         disputes = list(appeal.disputes.all())
         open_dispute = next((d for d in disputes if d.status == Dispute.Status.OPEN), None)
         in_period = now - closed_at <= period
