@@ -19,6 +19,27 @@ def default_language():
     translation.activate("ru")
 
 
+# The start of a day (UTC): a whole number of every rate-limit window, so a test's
+# attempts all fall in one window whatever the wall clock says.
+RATE_LIMIT_MOMENT = 20_834 * 86_400.0
+
+
+@pytest.fixture(autouse=True)
+def empty_cache_and_fixed_rate_limit_clock(monkeypatch):
+    """Every test starts with an empty cache (rate-limit counters, the calendar...) and a
+    rate-limit clock that stands still at the start of a window. On the wall clock, ten
+    attempts could straddle a window's end and reset the count, and "try again in N
+    minutes" would depend on the second the test ran."""
+    from django.core.cache import cache
+
+    from halyq.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "_now", lambda: RATE_LIMIT_MOMENT)
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def django_db_serialized_rollback():
     """Every transactional test gets the migrated data (regions, consent texts...) back.

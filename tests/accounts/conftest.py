@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from halyq.accounts import personal_data
 from halyq.accounts.models import ConsentText
@@ -12,14 +11,6 @@ from tests.accounts.factories import PASSWORD, CitizenFactory
 
 VALID_IIN = "880101439151"
 OTHER_VALID_IIN = "041231344979"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate-limit counters live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
 def api_settings(settings):
-    """High rates (throttling has its own tests) and an empty cache around every test."""
+    """High rates: throttling has its own tests."""
     settings.HALYQ_API_ANON_RATE = "100000/min"
     settings.HALYQ_API_USER_RATE = "100000/min"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -6,19 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 
 from tests.appeals import factories as f
 
 
 @pytest.fixture(autouse=True)
 def private_media(tmp_path, settings):
-    """Attachments go to a temporary directory; the calendar cache starts empty."""
+    """Attachments go to a temporary directory."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.HALYQ_SITE_URL = "https://halyq.test"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Fixtures of the news tests: views are counted synchronously, caches start empty,
+"""Fixtures of the news tests: views are counted synchronously,
 and the Redis path runs against the real Redis (database 15) under a key prefix of its
 own that is deleted afterwards."""
 
@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.core.cache import cache
 
 from halyq.accounts.models import RoleAssignment
 from tests.factories import UserFactory
@@ -20,9 +19,7 @@ REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
 def news_settings(settings):
     settings.HALYQ_NEWS_VIEW_RECORDING = "immediate"
     settings.REDIS_URL = ""
-    cache.clear()
-    yield settings
-    cache.clear()
+    return settings
 
 
 @pytest.fixture
