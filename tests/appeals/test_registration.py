@@ -86,9 +86,11 @@ def test_double_submit_returns_the_same_appeal(world):
     assert Appeal.objects.count() == 1
     assert AppealEvent.objects.count() == 1
     assert LedgerEntry.objects.filter(kind="appeal.registered").count() == 1
-    # Another author's identical key is another appeal.
+    assert Notification.objects.count() == 1
+    # Another author's identical key is another appeal, and the repeat used no number.
     other = f.web_appeal(world.citizen_b, world.office_x, idempotency_key=key)
     assert other.pk != first.pk
+    assert [first.number[-6:], other.number[-6:]] == ["000001", "000002"]
 
 
 @pytest.mark.parametrize(

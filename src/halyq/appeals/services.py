@@ -211,16 +211,9 @@ def appeal_register(
     """
     if not isinstance(idempotency_key, uuid.UUID):
         raise ValidationError({"idempotency_key": _("The form has expired: open it again.")})
-    existing = _existing(
-        channel=channel,
-        author=author,
-        registered_by=registered_by,
-        idempotency_key=idempotency_key,
-    )
-    if existing is not None:
-        existing.just_created = False
-        return existing
-
+    # A repeated key is found by the unique constraints, not by a query beforehand: the
+    # insert fails, everything rolls back (the number too) and the earlier appeal is
+    # returned. One query less for the 95% of submissions that are new.
     _validate_registration(
         office=office,
         category=category,
