@@ -108,17 +108,27 @@ class Appeal(models.Model):
     `version` is the optimistic lock: every change is `UPDATE ... WHERE version = seen`.
     Contact fields (`citizen_*`) are filled for appeals an operator registers on a
     visitor's behalf; web appeals take the author's account details.
+
+    Indexes are paid for on every registration, so none is kept twice: a foreign key
+    that leads one of the composite indexes in Meta has no index of its own, and the
+    number is unique by a constraint (a `unique` field would add a second, pattern
+    index that no query uses: numbers are looked up whole).
     """
 
-    number = models.CharField(_("registration number"), max_length=24, unique=True)
+    number = models.CharField(_("registration number"), max_length=24)
     region = models.ForeignKey(
         "directory.Region",
         on_delete=models.PROTECT,
         related_name="appeals",
         verbose_name=_("region"),
+        db_index=False,  # appeal_region_queue
     )
     office = models.ForeignKey(
-        ReceptionOffice, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("office")
+        ReceptionOffice,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("office"),
+        db_index=False,  # appeal_office_queue, appeal_office_due
     )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("category")
@@ -138,6 +148,7 @@ class Appeal(models.Model):
         blank=True,
         related_name="assigned_appeals",
         verbose_name=_("assigned to"),
+        db_index=False,  # appeal_person_queue
     )
     answered_by = models.ForeignKey(
         "directory.Person",
@@ -160,6 +171,7 @@ class Appeal(models.Model):
         blank=True,
         related_name="appeals",
         verbose_name=_("citizen account"),
+        db_index=False,  # appeal_author
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -221,6 +233,7 @@ class Appeal(models.Model):
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="appeal_unique_number"),
             models.UniqueConstraint(
                 fields=["author", "idempotency_key"],
                 condition=models.Q(channel="web"),
@@ -290,7 +303,12 @@ class AppealEvent(models.Model):
     The public, pseudonymised twin of the rating-relevant events is the integrity ledger.
     """
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    appeal = models.ForeignKey(
+        Appeal,
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,  # appeal_event_history
+    )
     occurred_at = models.DateTimeField(_("when"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -422,10 +440,11 @@ class Notification(models.Model):
     context = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(db_index=True)
+    next_attempt_at = models.DateTimeField()  # notification_due
     send_by = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
-    dedup_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    # NULL, not "": notifications without a key never collide in the unique constraint.
+    dedup_key = models.CharField(max_length=80, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -434,6 +453,9 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due")]
+        constraints = [
+            models.UniqueConstraint(fields=["dedup_key"], name="notification_unique_dedup_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient} ({self.status})"

@@ -570,7 +570,7 @@ def booking_link_appeal(*, actor, booking: Booking, appeal_number: str) -> Appea
                 _("Only a visit that took place can have appeals. Mark the visitor as came first."),
                 code="not_attended",
             )
-        appeal = Appeal.objects.filter(number__iexact=number).first() if number else None
+        appeal = Appeal.objects.filter(number=number).first() if number else None
         if (
             appeal is None
             or appeal.office_id != booking.reception.office_id
