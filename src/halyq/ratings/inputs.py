@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 from django.db.models import F
 
+from halyq.core.integer_rows import integer_rows
 from halyq.directory.models import Person
 from halyq.ratings.groups import group_keys
 from halyq.ratings.models import Dispute, Evaluation
@@ -64,9 +65,7 @@ def counted_evaluations(
         rows = rows.filter(created_at__lte=until).exclude(disputes__status=Dispute.Status.OPEN)
     if person_ids is not None:
         rows = rows.filter(person_id__in=person_ids)
-    pairs = np.array(
-        list(rows.order_by("appeal_id").values_list("appeal_id", "score")), dtype=np.int64
-    ).reshape(-1, 2)
+    pairs = integer_rows(rows.order_by("appeal_id").values_list("appeal_id", "score"))
     return pairs[:, 0], pairs[:, 1]
 
 
