@@ -177,6 +177,23 @@ def test_an_open_dispute_holds_the_outcome_out_and_a_rejected_one_lets_it_count(
     assert dispute_counts(deputy) == {"open": 0, "upheld": 0, "rejected": 1}
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_fresh_verdict_waits_out_the_reply_period_before_it_is_public(
+    closed, astana, deputy
+):
+    make_public(astana)
+    closed("yes")
+    closed("no")
+    now = timezone.now()
+    in_reply_period = snapshot_compute(now=now + timedelta(days=4))
+    assert resolution_evidence(in_reply_period, deputy)["cases"] == 0
+    staff = snapshot_compute(scope=Snapshot.Scope.PILOT, now=now + timedelta(days=4))
+    assert resolution_evidence(staff, deputy)["cases"] == 2  # the draft has them at once
+    after_it = snapshot_compute(now=now + timedelta(days=5, minutes=1))
+    evidence = resolution_evidence(after_it, deputy)
+    assert (evidence["cases"], evidence["not_resolved"]) == (2, 1)
+
+
 def test_only_the_regions_moderator_decides_an_outcome_once_with_a_reason(
     closed, account, astana, almaty
 ):

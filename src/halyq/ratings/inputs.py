@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
-from django.db.models import F
+from django.db.models import F, Max, Q
+from django.utils import timezone
 
 from halyq.core.integer_rows import integer_rows
 from halyq.directory.models import Person
@@ -132,7 +133,11 @@ def rating_inputs(
         evaluation=_marks(appeals.appeal, *evaluations),
         outcome_counts=~np.isin(
             appeals.appeal,
-            outcomes_left_out(open_too=evaluations_until is not None, person_ids=person_ids),
+            outcomes_left_out(
+                open_too=evaluations_until is not None,
+                given_after=evaluations_until,
+                person_ids=person_ids,
+            ),
         ),
     )
 
@@ -216,10 +221,19 @@ def visit_mark_columns(visits: np.ndarray, position: np.ndarray) -> VisitMarkCol
     return VisitMarkColumns.build(person=at, held_on=known[:, 1], mark=known[:, 2])
 
 
-def outcomes_left_out(*, open_too: bool, person_ids: Collection[int] | None = None) -> np.ndarray:
+def outcomes_left_out(
+    *,
+    open_too: bool,
+    given_after: datetime | None = None,
+    person_ids: Collection[int] | None = None,
+) -> np.ndarray:
     """Sorted ids of the appeals whose current outcome is left out of resolution: upheld
-    disputes, and with `open_too` open ones as well."""
+    disputes; with `open_too` open ones as well; with `given_after`, every outcome given
+    after that moment (still in the person's reply period, whatever the verdict, so that
+    holding verdicts back favours nobody)."""
+    from halyq.appeals.models import Appeal, rated_person
     from halyq.appeals.workflow import State
+    from halyq.ratings.disputes import closing_moment
 
     statuses = [Dispute.Status.UPHELD, *([Dispute.Status.OPEN] if open_too else [])]
     rows = Dispute.objects.filter(
@@ -230,4 +244,20 @@ def outcomes_left_out(*, open_too: bool, person_ids: Collection[int] | None = No
     )
     if person_ids is not None:
         rows = rows.filter(person_id__in=person_ids)
-    return np.unique(np.array(list(rows.values_list("appeal_id", flat=True)), dtype=np.int64))
+    left_out = list(rows.values_list("appeal_id", flat=True))
+    if given_after is not None:
+        # Closed on or after the cutoff's day: then the exact moment decides.
+        recent = Appeal.objects.filter(
+            state=State.CLOSED, closed_on__gte=timezone.localdate(given_after)
+        )
+        if person_ids is not None:
+            recent = recent.alias(rated=rated_person()).filter(rated__in=person_ids)
+        recent = recent.annotate(
+            last_closing=Max("events__occurred_at", filter=Q(events__to_state=State.CLOSED))
+        ).only("id", "closed_on")
+        left_out += [
+            appeal.id
+            for appeal in recent
+            if closing_moment(appeal, appeal.last_closing) > given_after
+        ]
+    return np.unique(np.array(left_out, dtype=np.int64))
