@@ -2,15 +2,20 @@
 
     createdb -h 127.0.0.1 -U postgres halyq_bench_appeals
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/halyq_bench_appeals \\
-        .venv/bin/python bench/bench_appeals_intake.py [--workers 4] [--appeals 12000]
+        .venv/bin/python bench/bench_appeals_intake.py [--workers 4] [--appeals 12000] \\
+        [--mail after_commit|sender]
     dropdb -h 127.0.0.1 -U postgres halyq_bench_appeals
 
 Several worker processes call `appeals.services.appeal_register` as the web form does
 (a citizen, an office, a category, a text, an idempotency key), each in its own
 transaction with its history event, outbox row and ledger event; 5% of submissions are
-sent twice (a double click). Mail goes to Django's dummy backend after commit. Then the
-count check: every acknowledged appeal is stored exactly once, no key twice, numbers
-unique and gap-free per region, one `appeal.registered` ledger event per appeal.
+sent twice (a double click). Mail goes to Django's dummy backend: with `--mail sender`
+(production's way, the default) a `halyq appeals send` process runs alongside and
+sends it, and the run ends when it has sent every confirmation (its delay is printed);
+with `--mail after_commit` each worker sends its own right after commit. Then the count
+check: every acknowledged appeal is stored exactly once, no key twice, numbers unique
+and gap-free per region, one `appeal.registered` ledger event per appeal, one
+confirmation sent per appeal.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import signal
+import subprocess
 import sys
 import time
 import uuid
@@ -113,9 +120,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--appeals", type=int, default=12_000, help="in total")
+    parser.add_argument("--mail", choices=["sender", "after_commit"], default="sender")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a scratch PostgreSQL database (see the docstring).")
+    os.environ["HALYQ_APPEAL_MAIL_SENDING"] = args.mail
     prepare(citizens=4_000)
     from django.db import connections
 
@@ -126,6 +135,12 @@ def main() -> None:
     processes = [
         context.Process(target=worker, args=(i, per_worker, queue)) for i in range(args.workers)
     ]
+    sender = None
+    if args.mail == "sender":
+        sender = subprocess.Popen(
+            [sys.executable, "-m", "halyq", "appeals", "send"],
+            stdout=subprocess.DEVNULL,
+        )
     for process in processes:
         process.start()
     results = []
@@ -135,6 +150,15 @@ def main() -> None:
             results.append(message)
     for process in processes:
         process.join()
+    from halyq.appeals.models import Notification
+
+    registered_by = time.perf_counter()
+    if sender is not None:
+        while Notification.objects.filter(status=Notification.Status.PENDING).exists():
+            time.sleep(0.1)
+        drained = time.perf_counter() - registered_by
+        sender.send_signal(signal.SIGTERM)
+        sender.wait(30)
     acknowledged = [item for result in results for item in result[2]]
     slowest = max(result[3] for result in results)
     latencies = sorted(latency for result in results for latency in result[4])
@@ -179,7 +203,19 @@ def main() -> None:
         f"stored {stored:,}; acknowledged distinct {len(unique_ids):,}; numbers {numbers:,}; "
         f"keys stored twice {keys_twice}; ledger events {ledger:,}; retries consistent {consistent}"
     )
-    ok = stored == len(unique_ids) == numbers == ledger and keys_twice == 0 and consistent
+    mail = Notification.objects.filter(status=Notification.Status.SENT)
+    if sender is not None:
+        delays = sorted(
+            (sent_at - created_at).total_seconds()
+            for created_at, sent_at in mail.values_list("created_at", "sent_at")
+        )
+        print(
+            f"confirmations sent by the sender: {len(delays):,}; delay from registration: "
+            f"median {delays[len(delays) // 2]:.2f} s, p99 {delays[int(len(delays) * 0.99)]:.2f} s; "
+            f"all sent {drained:.1f} s after the last registration"
+        )
+    ok = stored == len(unique_ids) == numbers == ledger == mail.count()
+    ok = ok and keys_twice == 0 and consistent
     ok = ok and set(Appeal.objects.values_list("id", flat=True)) == unique_ids
     print("count check:", "OK (every acknowledged appeal stored exactly once)" if ok else "FAILED")
     print("target 300/s:", "met" if rate >= 300 else "NOT met")

@@ -54,3 +54,25 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(world):
     )
     assert errors == []
     assert sorted(results) == [f"AST-{results[0][4:8]}-{n:06d}" for n in range(1, 7)]
+
+
+def test_concurrent_senders_send_every_notification_exactly_once(world, settings):
+    from django.core import mail
+
+    from halyq.appeals import notifications
+    from halyq.appeals.models import Notification
+
+    settings.HALYQ_APPEAL_MAIL_SENDING = "sender"
+    for number in range(12):
+        f.web_appeal((world.citizen_a, world.citizen_b)[number % 2], world.office_x)
+
+    def send(_):
+        sent = 0
+        while batch := notifications.deliver_due(limit=2)["sent"]:
+            sent += batch
+        return sent
+
+    results, errors = _run_together(4, send)
+    assert errors == []
+    assert sum(results) == 12 == len(mail.outbox)
+    assert set(Notification.objects.values_list("status", "attempts")) == {("sent", 1)}

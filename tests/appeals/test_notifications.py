@@ -34,13 +34,7 @@ def test_a_failing_mail_server_loses_nothing_and_the_mail_is_retried(
     assert outbox.last_error == "SMTPException"
     assert outbox.next_attempt_at > timezone.now()
     # Not due yet: the command leaves it alone.
-    assert notifications.deliver_due() == {
-        "sent": 0,
-        "retry": 0,
-        "failed": 0,
-        "skipped": 0,
-        "busy": 0,
-    }
+    assert notifications.deliver_due() == {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     # The server is back and the backoff has passed: the command sends it.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     Notification.objects.filter(pk=outbox.pk).update(next_attempt_at=timezone.now())
@@ -179,3 +173,98 @@ def test_logs_name_ids_only(world, caplog, django_capture_on_commit_callbacks):
         )
     assert f"appeal {appeal.pk}" in caplog.text
     assert "Секретный" not in caplog.text and "citizen.a@example.kz" not in caplog.text
+
+
+# ------------------------------------------------------------------ the sender process
+FLAKY = "tests.appeals.mail_backends.FlakyBackend"
+
+
+@pytest.fixture
+def sender(settings):
+    """Mail is sent by the sender, over the flaky backend, which starts healthy."""
+    from tests.appeals.mail_backends import FlakyBackend
+
+    settings.HALYQ_APPEAL_MAIL_SENDING = "sender"
+    settings.EMAIL_BACKEND = FLAKY
+    FlakyBackend.sessions, FlakyBackend.refused, FlakyBackend.down = 0, set(), False
+    return FlakyBackend
+
+
+def test_with_a_sender_the_request_only_queues_and_the_sender_sends_at_once(
+    world, sender, django_capture_on_commit_callbacks
+):
+    import uuid
+
+    from halyq.appeals.models import Channel
+
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = services.appeal_register(
+            channel=Channel.WALK_IN,
+            registered_by=world.operator_x,
+            office=world.office_x,
+            category=f.category(),
+            text="Просьба установить скамейки во дворе дома 12.",
+            citizen_name="Visitor",
+            citizen_email="visitor@example.kz",
+            idempotency_key=uuid.uuid4(),
+        )
+    assert mail.outbox == []  # the request sent nothing
+    queued = Notification.objects.filter(appeal=appeal)
+    assert queued.count() == 2  # registered, and the one-time code to confirm it
+    assert all(n.next_attempt_at <= timezone.now() for n in queued)
+    assert notifications.deliver_due() == {"sent": 2, "retry": 0, "failed": 0, "skipped": 0}
+    assert {(n.status, n.attempts, str(n.context)) for n in queued.all()} == {("sent", 1, "{}")}
+    assert [m.to for m in mail.outbox] == [["visitor@example.kz"]] * 2
+    assert notifications.deliver_due()["sent"] == 0  # sent once only
+
+
+def test_a_batch_shares_one_mail_session_and_one_refusal_stops_nobody_else(world, sender):
+    sender.refused = {"citizen.b@example.kz"}
+    for citizen in (world.citizen_a, world.citizen_b, world.citizen_a):
+        f.web_appeal(citizen, world.office_x)
+    assert notifications.deliver_due() == {"sent": 2, "retry": 1, "failed": 0, "skipped": 0}
+    assert sender.sessions == 1
+    assert sorted(m.to[0] for m in mail.outbox) == ["citizen.a@example.kz"] * 2
+    refused = Notification.objects.get(status=Notification.Status.PENDING)
+    assert refused.appeal.author == world.citizen_b
+    assert (refused.attempts, refused.last_error) == (1, "SMTPRecipientsRefused")
+    assert refused.next_attempt_at > timezone.now()  # backs off instead of looping
+
+
+def test_a_server_down_leaves_the_whole_batch_for_later(world, sender):
+    sender.down = True
+    f.web_appeal(world.citizen_a, world.office_x)
+    f.web_appeal(world.citizen_b, world.office_x)
+    assert notifications.deliver_due() == {"sent": 0, "retry": 2, "failed": 0, "skipped": 0}
+    assert mail.outbox == []
+    assert set(Notification.objects.values_list("status", "attempts")) == {("pending", 1)}
+    sender.down = False
+    Notification.objects.update(next_attempt_at=timezone.now())
+    call_command("appeals", "retry-mail", stdout=io.StringIO())
+    assert Notification.objects.filter(status=Notification.Status.SENT).count() == 2
+
+
+def test_the_mail_sending_setting_accepts_only_the_two_ways(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from halyq.config.environment import env_choice
+
+    monkeypatch.setenv("HALYQ_APPEAL_MAIL_SENDING", "smoke signals")
+    with pytest.raises(ImproperlyConfigured, match="after_commit, sender"):
+        env_choice("HALYQ_APPEAL_MAIL_SENDING", choices=("after_commit", "sender"), default="x")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_send_command_sends_what_is_due_and_stops_on_sigterm(world, sender):
+    import os
+    import signal
+    import threading
+
+    f.web_appeal(world.citizen_a, world.office_x)
+    handler = signal.getsignal(signal.SIGTERM)
+    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    out = io.StringIO()
+    call_command("appeals", "send", "--poll", "0.05", stdout=out)
+    assert "stopped: sent 1, retry 0, failed 0, skipped 0" in out.getvalue()
+    assert Notification.objects.get().status == Notification.Status.SENT
+    assert signal.getsignal(signal.SIGTERM) is handler  # the process's handler is back

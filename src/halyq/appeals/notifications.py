@@ -1,12 +1,19 @@
 """Emails about appeals, through an outbox so that no failure can lose an appeal.
 
 Rules:
-* `notify` writes a `Notification` row in the caller's transaction and asks for it to
-  be sent right after commit (`transaction.on_commit`). If the transaction rolls back,
-  there is nothing to send; if the mail server fails, the row stays pending.
-* `deliver_due` (run by `halyq appeals tick` every few minutes) retries pending rows
-  with exponential backoff (1, 2, 4 ... minutes, at most 6 hours) and gives up after
-  `HALYQ_APPEAL_MAIL_MAX_ATTEMPTS` (12); a row given up on stays visible in the admin.
+* `notify` writes a `Notification` row in the caller's transaction. If the transaction
+  rolls back, there is nothing to send; if the mail server fails, the row stays pending.
+* Who sends it is `HALYQ_APPEAL_MAIL_SENDING`:
+  - "after_commit" (development, small sites): the process that wrote it, right after
+    commit (`transaction.on_commit`), leasing the row for `FIRST_SEND_LEASE`;
+  - "sender" (production): `halyq appeals send`, a long-running process that sends
+    what is due every second, a batch at a time over one SMTP session. A request then
+    never waits for the mail server, and a registration costs a quarter less.
+* `deliver_due` (the sender's step; also run by `halyq appeals tick` every few minutes)
+  claims due rows (FOR UPDATE SKIP LOCKED: concurrent senders never share one), sends
+  them, and retries failures with exponential backoff (1, 2, 4 ... minutes, at most 6
+  hours), giving up after `HALYQ_APPEAL_MAIL_MAX_ATTEMPTS` (12); a row given up on stays
+  visible in the admin.
 * The address is looked up when sending, never stored in the outbox: the citizen's
   account email or the contact the visitor gave, the person's account email or their
   public email. The message is written in the recipient's language (kk/ru/en).
@@ -20,8 +27,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,6 +41,7 @@ logger = logging.getLogger("halyq.appeals.notifications")
 VISITOR_LINK_SALT = "halyq.appeals.visitor-link"
 MAX_BACKOFF = timedelta(hours=6)
 FIRST_SEND_LEASE = timedelta(minutes=2)
+SEND_LEASE = timedelta(minutes=10)  # a sender that dies mid-batch leaves its rows this long
 
 
 def max_attempts() -> int:
@@ -68,11 +77,13 @@ def notify(
     dedup_key: str | None = None,
     send_by=None,
 ) -> Notification:
-    """Queue an email in the current transaction; it is sent after commit.
+    """Queue an email in the current transaction; it is sent once that commits.
 
-    The row is leased to the sender after commit for `FIRST_SEND_LEASE`: the scheduled
-    command picks it up only after that (it was never sent: the process died).
+    Sent after commit by this process, which leases the row for `FIRST_SEND_LEASE` (the
+    scheduled command picks it up only after that: the process died before sending), or
+    by the sender, for which it is due at once (see the module's rules).
     """
+    after_commit = sending() == "after_commit"
     notification = Notification.objects.create(
         kind=kind,
         appeal=appeal,
@@ -81,33 +92,84 @@ def notify(
         context=context or {},
         dedup_key=dedup_key,
         send_by=send_by,
-        next_attempt_at=timezone.now() + FIRST_SEND_LEASE,
+        next_attempt_at=timezone.now() + (FIRST_SEND_LEASE if after_commit else timedelta()),
     )
-    transaction.on_commit(lambda: deliver(notification, leased=True))
+    if after_commit:
+        transaction.on_commit(lambda: deliver(notification, leased=True))
     return notification
 
 
-def deliver_due(*, limit: int = 500) -> dict[str, int]:
-    """Send what is due (first attempts that never ran, and retries). Returns counts."""
-    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0, "busy": 0}
-    now = timezone.now()
-    due = list(
-        Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "id")
-        .values_list("id", flat=True)[:limit]
+def sending() -> str:
+    return getattr(settings, "HALYQ_APPEAL_MAIL_SENDING", "after_commit")
+
+
+def deliver_due(*, limit: int = 200) -> dict[str, int]:
+    """Send a batch of what is due (first sends and retries) over one mail session.
+
+    Returns how many were sent, will be retried, failed for good or skipped.
+    """
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    batch = list(
+        Notification.objects.filter(pk__in=_claimed(limit))
+        .select_related("appeal", "appeal__author", "person", "person__user")
+        .order_by("pk")
     )
-    for notification in Notification.objects.filter(id__in=due).select_related(
-        "appeal", "appeal__author", "person", "person__user"
-    ):
-        outcome = deliver(notification)
-        counts[outcome] += 1
+    if not batch:
+        return counts
+    session = get_connection()
+    try:
+        session.open()
+    except Exception as error:  # the server is down: the whole batch waits its turn
+        for notification in batch:
+            counts[_failed(notification, error)] += 1
+        return counts
+    sent = []
+    try:
+        for notification in batch:
+            try:
+                message = _message(notification)
+                if message is None:
+                    counts["skipped"] += 1
+                    continue
+                message.connection = session
+                message.send(fail_silently=False)
+            except Exception as error:  # this message only; the others still go
+                counts[_failed(notification, error)] += 1
+            else:
+                sent.append(notification)
+    finally:
+        session.close()
+    _mark_sent(sent)
+    counts["sent"] = len(sent)
+    return counts
+
+
+def warn_of_late_notices() -> int:
+    """Log (loudly) how many notices with a legal deadline are past it; return the count."""
     late = Notification.objects.filter(
-        status__in=[Notification.Status.PENDING, Notification.Status.FAILED], send_by__lt=now
+        status__in=[Notification.Status.PENDING, Notification.Status.FAILED],
+        send_by__lt=timezone.now(),
     ).count()
     if late:
         # A notice of an extension or a transfer has a legal deadline: say so loudly.
         logger.warning("%s notices to citizens are past their legal deadline", late)
-    return counts
+    return late
+
+
+def _claimed(limit: int) -> list[int]:
+    """Lease up to `limit` due rows to this sender; rows another sender holds are skipped."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.filter(
+                status=Notification.Status.PENDING, next_attempt_at__lte=now
+            )
+            .order_by("next_attempt_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        Notification.objects.filter(pk__in=ids).update(next_attempt_at=now + SEND_LEASE)
+    return ids
 
 
 def _address_and_language(notification: Notification) -> tuple[str, str]:
@@ -163,14 +225,26 @@ def deliver(notification: Notification, *, leased: bool = False) -> str:
     match the old next_attempt_at.
     """
     if not leased:
-        lease = timezone.now() + timedelta(minutes=10)
         claimed = Notification.objects.filter(
             pk=notification.pk,
             status=Notification.Status.PENDING,
             next_attempt_at=notification.next_attempt_at,
-        ).update(next_attempt_at=lease)
+        ).update(next_attempt_at=timezone.now() + SEND_LEASE)
         if not claimed:
             return "busy"
+    try:
+        message = _message(notification)
+        if message is None:
+            return "skipped"
+        message.send(fail_silently=False)
+    except Exception as error:  # any transport failure: keep the row and retry later
+        return _failed(notification, error)
+    _mark_sent([notification])
+    return "sent"
+
+
+def _message(notification: Notification) -> EmailMessage | None:
+    """The email in the recipient's language; None (and the row skipped) without an address."""
     address, language = _address_and_language(notification)
     if not address:
         Notification.objects.filter(pk=notification.pk).update(
@@ -181,35 +255,42 @@ def deliver(notification: Notification, *, leased: bool = False) -> str:
             notification.pk,
             notification.appeal_id,
         )
-        return "skipped"
-    try:
-        subject, body = render(notification, language)
-        EmailMessage(subject, body, to=[address]).send(fail_silently=False)
-    except Exception as error:  # any transport failure: keep the row and retry later
-        attempts = notification.attempts + 1
-        gave_up = attempts >= max_attempts()
-        delay = min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
-        Notification.objects.filter(pk=notification.pk).update(
-            attempts=attempts,
-            status=Notification.Status.FAILED if gave_up else Notification.Status.PENDING,
-            next_attempt_at=timezone.now() + delay,
-            last_error=type(error).__name__[:200],
-        )
-        logger.warning(
-            "notification %s for appeal %s failed (attempt %s, %s): %s",
-            notification.pk,
-            notification.appeal_id,
-            attempts,
-            "giving up" if gave_up else "will retry",
-            type(error).__name__,
-        )
-        return "failed" if gave_up else "retry"
-    # The one-time code is not kept once it has left.
+        return None
+    subject, body = render(notification, language)
+    return EmailMessage(subject, body, to=[address])
+
+
+def _failed(notification: Notification, error: Exception) -> str:
+    """Book a failed attempt: retry later with backoff, or give up after the limit."""
+    attempts = notification.attempts + 1
+    gave_up = attempts >= max_attempts()
+    delay = min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
     Notification.objects.filter(pk=notification.pk).update(
+        attempts=attempts,
+        status=Notification.Status.FAILED if gave_up else Notification.Status.PENDING,
+        next_attempt_at=timezone.now() + delay,
+        last_error=type(error).__name__[:200],
+    )
+    logger.warning(
+        "notification %s for appeal %s failed (attempt %s, %s): %s",
+        notification.pk,
+        notification.appeal_id,
+        attempts,
+        "giving up" if gave_up else "will retry",
+        type(error).__name__,
+    )
+    return "failed" if gave_up else "retry"
+
+
+def _mark_sent(sent: list[Notification]) -> None:
+    """One UPDATE for the batch. The one-time code is not kept once it has left."""
+    if not sent:
+        return
+    Notification.objects.filter(pk__in=[n.pk for n in sent]).update(
         status=Notification.Status.SENT,
         sent_at=timezone.now(),
-        attempts=notification.attempts + 1,
+        attempts=F("attempts") + 1,
         context={},
     )
-    logger.info("notification %s for appeal %s sent", notification.pk, notification.appeal_id)
-    return "sent"
+    for notification in sent:
+        logger.info("notification %s for appeal %s sent", notification.pk, notification.appeal_id)

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from halyq.config.environment import database_from_url, env_bool, env_list
+from halyq.config.environment import database_from_url, env_bool, env_choice, env_list
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = Path(os.environ.get("HALYQ_HOME", Path.cwd())).resolve()
@@ -156,6 +156,11 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Halyq <no-reply@halyq.kz>")
+# Who sends the appeals' mail (appeals.notifications): the process that wrote it, right
+# after commit, or the `halyq appeals send` service (production's default).
+HALYQ_APPEAL_MAIL_SENDING = env_choice(
+    "HALYQ_APPEAL_MAIL_SENDING", choices=("after_commit", "sender"), default="after_commit"
+)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

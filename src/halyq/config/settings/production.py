@@ -4,7 +4,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from halyq.config.environment import env_bool
+from halyq.config.environment import env_bool, env_choice
 from halyq.config.settings.base import *  # noqa: F403
 from halyq.config.settings.base import SECRET_KEY
 
@@ -19,6 +19,9 @@ if len(os.environ.get("HALYQ_PSEUDONYM_KEY", "")) < 32:
         "HALYQ_PSEUDONYM_KEY must be set to a random string of at least 32 characters in "
         "production: it keys the pseudonyms of citizens in the public record."
     )
+HALYQ_APPEAL_MAIL_SENDING = env_choice(
+    "HALYQ_APPEAL_MAIL_SENDING", choices=("after_commit", "sender"), default="sender"
+)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
