@@ -106,6 +106,32 @@ def web_appeal(
     )
 
 
+def visitor_appeal(
+    operator,
+    office,
+    *,
+    channel="walk_in",
+    text="Просьба отремонтировать освещение во дворе дома 3.",
+    **kwargs,
+):
+    """An appeal an operator registers for a visitor (walk-in unless told), via the service.
+
+    The visitor gives an email unless `citizen_phone` is given instead.
+    """
+    if "citizen_phone" not in kwargs:
+        kwargs.setdefault("citizen_email", "visitor@example.kz")
+    kwargs.setdefault("category", category())
+    return services.appeal_register(
+        channel=channel,
+        registered_by=operator,
+        office=office,
+        text=text,
+        citizen_name=kwargs.pop("citizen_name", "Visitor"),
+        idempotency_key=kwargs.pop("idempotency_key", uuid.uuid4()),
+        **kwargs,
+    )
+
+
 def assign(appeal, user, person):
     return services.appeal_transition(
         appeal_id=appeal.pk,

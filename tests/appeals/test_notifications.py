@@ -193,21 +193,8 @@ def sender(settings):
 def test_with_a_sender_the_request_only_queues_and_the_sender_sends_at_once(
     world, sender, django_capture_on_commit_callbacks
 ):
-    import uuid
-
-    from halyq.appeals.models import Channel
-
     with django_capture_on_commit_callbacks(execute=True):
-        appeal = services.appeal_register(
-            channel=Channel.WALK_IN,
-            registered_by=world.operator_x,
-            office=world.office_x,
-            category=f.category(),
-            text="Просьба установить скамейки во дворе дома 12.",
-            citizen_name="Visitor",
-            citizen_email="visitor@example.kz",
-            idempotency_key=uuid.uuid4(),
-        )
+        appeal = f.visitor_appeal(world.operator_x, world.office_x)
     assert mail.outbox == []  # the request sent nothing
     queued = Notification.objects.filter(appeal=appeal)
     assert queued.count() == 2  # registered, and the one-time code to confirm it

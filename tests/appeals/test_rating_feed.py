@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import fields
 from datetime import date, timedelta
 
@@ -10,7 +9,7 @@ import pytest
 
 from halyq.appeals import services
 from halyq.appeals.calendar import current_calendar
-from halyq.appeals.models import Appeal, CalendarOverride, Category, Channel
+from halyq.appeals.models import Appeal, CalendarOverride, Category
 from halyq.appeals.selectors import rating_appeal_columns
 from halyq.scoring.columns import NO_DATE, NO_DAYS, RES_PARTLY, RES_UNCONFIRMED, RES_YES
 from tests.appeals import factories as f
@@ -39,16 +38,7 @@ def test_only_appeals_a_real_citizen_stands_behind_count(world):
     world.citizen_b.email_confirmed_at = None
     world.citizen_b.save()
     unconfirmed = f.web_appeal(world.citizen_b, world.office_x)
-    visitor = services.appeal_register(
-        channel=Channel.WALK_IN,
-        registered_by=world.operator_x,
-        office=world.office_x,
-        category=f.category(),
-        text="Просьба отремонтировать освещение во дворе дома 3.",
-        citizen_name="Visitor",
-        citizen_email="v@example.kz",
-        idempotency_key=uuid.uuid4(),
-    )
+    visitor = f.visitor_appeal(world.operator_x, world.office_x, citizen_email="v@example.kz")
     rejected = f.web_appeal(world.citizen_a, world.office_x)
     services.appeal_transition(
         appeal_id=rejected.pk,

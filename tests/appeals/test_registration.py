@@ -164,15 +164,11 @@ def test_operator_registers_for_a_visitor_who_confirms_with_the_code(
 
 
 def test_wrong_codes_are_limited(world):
-    appeal = services.appeal_register(
+    appeal = f.visitor_appeal(
+        world.operator_x,
+        world.office_x,
         channel=Channel.PHONE,
-        registered_by=world.operator_x,
-        office=world.office_x,
-        category=f.category(),
         text="Звонок: просьба проверить отопление в подъезде.",
-        citizen_name="Visitor",
-        citizen_email="visitor@example.kz",
-        idempotency_key=uuid.uuid4(),
     )
     for _ in range(services.VISITOR_CODE_MAX_ATTEMPTS):
         with pytest.raises(services.ConfirmationRefused):

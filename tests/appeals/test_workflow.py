@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 from itertools import product
 
@@ -368,15 +367,12 @@ def test_unknown_action_is_refused(world):
 
 @pytest.mark.django_db
 def test_operator_channel_appeal_uses_the_same_workflow(world):
-    appeal = services.appeal_register(
+    appeal = f.visitor_appeal(
+        world.operator_x,
+        world.office_x,
         channel=Channel.LETTER,
-        registered_by=world.operator_x,
-        office=world.office_x,
-        category=f.category(),
         text="Письмо: просим отремонтировать детскую площадку.",
-        citizen_name="Visitor",
         citizen_phone="+77010000000",
-        idempotency_key=uuid.uuid4(),
     )
     appeal = f.assign(appeal, world.operator_x, world.deputy_person)
     answered = _act(appeal, "answer", world.deputy, answer="Площадка включена в план ремонта.")
