@@ -95,7 +95,7 @@ def notify(
         next_attempt_at=timezone.now() + (FIRST_SEND_LEASE if after_commit else timedelta()),
     )
     if after_commit:
-        transaction.on_commit(lambda: deliver(notification, leased=True))
+        transaction.on_commit(lambda: deliver(notification))
     return notification
 
 
@@ -217,21 +217,12 @@ def render(notification: Notification, language: str) -> tuple[str, str]:
     return subject.strip(), body.strip() + "\n"
 
 
-def deliver(notification: Notification, *, leased: bool = False) -> str:
-    """Try to send one notification now; returns sent, retry, failed, skipped or busy.
+def deliver(notification: Notification) -> str:
+    """Send one notification right after its commit; returns sent, retry, failed or skipped.
 
-    `leased`: the caller holds the row's lease (the send right after commit). Otherwise
-    the row is claimed first, so two senders never both send it: only one UPDATE can
-    match the old next_attempt_at.
+    The row is leased to this process until `FIRST_SEND_LEASE` has passed, so the
+    scheduled command does not send it too.
     """
-    if not leased:
-        claimed = Notification.objects.filter(
-            pk=notification.pk,
-            status=Notification.Status.PENDING,
-            next_attempt_at=notification.next_attempt_at,
-        ).update(next_attempt_at=timezone.now() + SEND_LEASE)
-        if not claimed:
-            return "busy"
     try:
         message = _message(notification)
         if message is None:
