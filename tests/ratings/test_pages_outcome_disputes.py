@@ -178,9 +178,7 @@ def test_an_open_dispute_holds_the_outcome_out_and_a_rejected_one_lets_it_count(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_every_fresh_verdict_waits_out_the_reply_period_before_it_is_public(
-    closed, astana, deputy
-):
+def test_every_fresh_verdict_waits_out_the_reply_period_before_it_is_public(closed, astana, deputy):
     make_public(astana)
     closed("yes")
     closed("no")
