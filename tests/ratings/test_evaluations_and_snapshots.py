@@ -116,15 +116,15 @@ def test_a_new_evaluation_refreshes_the_live_score_right_away(
 ):
     first = answered_appeal(resolution="yes")
     snapshot_compute(scope=Snapshot.Scope.PILOT)
-    before = LiveScore.objects.get(person=deputy).data["components"]["satisfaction"]["evidence"][
-        "evaluations"
-    ]
+    old = LiveScore.objects.get(person=deputy)
     with django_capture_on_commit_callbacks(execute=True):
         evaluation_submit(user=first.author, appeal=first, score=5)
-    after = LiveScore.objects.get(person=deputy).data["components"]["satisfaction"]["evidence"][
-        "evaluations"
+    new = LiveScore.objects.get(person=deputy)  # the same row, updated in place
+    assert (old.pk, old.refreshed_at < new.refreshed_at) == (new.pk, True)
+    evaluations = [
+        score.data["components"]["satisfaction"]["evidence"]["evaluations"] for score in (old, new)
     ]
-    assert (before, after) == (0, 1)
+    assert evaluations == [0, 1]
 
 
 def test_public_snapshot_leaves_out_pilot_regions_and_fresh_evaluations(

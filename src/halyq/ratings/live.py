@@ -45,15 +45,21 @@ def live_refresh(*, person_public_id: str) -> LiveScore | None:
     )
     stats = GroupStats.from_dict(snapshot.group_stats)
     result = compute_person_columns(*inputs.columns, stats, methodology, as_of)
-    score, _ = LiveScore.objects.update_or_create(
+    score = LiveScore(
         person=person,
-        defaults={
-            "status": result.status,
-            "score": result.score,
-            "low": result.low,
-            "high": result.high,
-            "data": published_result(result),
-        },
+        status=result.status,
+        score=result.score,
+        low=result.low,
+        high=result.high,
+        data=published_result(result),
+    )
+    # One INSERT ... ON CONFLICT instead of update_or_create's savepoint, locking read
+    # and update: a refresh runs after every event.
+    LiveScore.objects.bulk_create(
+        [score],
+        update_conflicts=True,
+        unique_fields=["person"],
+        update_fields=["status", "score", "low", "high", "data", "refreshed_at"],
     )
     return score
 
