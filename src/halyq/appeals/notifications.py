@@ -103,12 +103,19 @@ def sending() -> str:
     return getattr(settings, "HALYQ_APPEAL_MAIL_SENDING", "after_commit")
 
 
+OUTCOMES = ("sent", "retry", "failed", "skipped")
+
+
+def no_outcomes() -> dict[str, int]:
+    return dict.fromkeys(OUTCOMES, 0)
+
+
 def deliver_due(*, limit: int = 200) -> dict[str, int]:
     """Send a batch of what is due (first sends and retries) over one mail session.
 
     Returns how many were sent, will be retried, failed for good or skipped.
     """
-    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    counts = no_outcomes()
     batch = list(
         Notification.objects.filter(pk__in=_claimed(limit))
         .select_related("appeal", "appeal__author", "person", "person__user")

@@ -244,6 +244,12 @@ _RATING_COLUMNS = (
 )
 
 
+def rated_to(appeals: QuerySet, person_ids: Collection[int]) -> QuerySet:
+    """The appeals whose work is these people's (`models.rated_person`); the index on the
+    same expression (appeal_rated_person) serves it."""
+    return appeals.alias(rated_person=rated_person()).filter(rated_person__in=person_ids)
+
+
 def rating_appeal_columns(
     *,
     since: date,
@@ -263,8 +269,7 @@ def rating_appeal_columns(
     if not include_not_counting:
         appeals = appeals.filter(counting)
     if person_ids is not None:
-        # The index on the same expression (appeal_rated_person) serves this.
-        appeals = appeals.alias(rated_person=rated_person()).filter(rated_person__in=person_ids)
+        appeals = rated_to(appeals, person_ids)
     rows = (
         appeals.order_by()
         .annotate(

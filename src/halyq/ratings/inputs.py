@@ -231,7 +231,8 @@ def outcomes_left_out(
     disputes; with `open_too` open ones as well; with `given_after`, every outcome given
     after that moment (still in the person's reply period, whatever the verdict, so that
     holding verdicts back favours nobody)."""
-    from halyq.appeals.models import Appeal, rated_person
+    from halyq.appeals.models import Appeal
+    from halyq.appeals.selectors import rated_to
     from halyq.appeals.workflow import State
     from halyq.ratings.disputes import closing_moment
 
@@ -245,13 +246,14 @@ def outcomes_left_out(
     if person_ids is not None:
         rows = rows.filter(person_id__in=person_ids)
     left_out = list(rows.values_list("appeal_id", flat=True))
-    if given_after is not None:
+    # Nothing stored was given after now: the staff snapshot (cutoff now) skips the look.
+    if given_after is not None and given_after < timezone.now():
         # Closed on or after the cutoff's day: then the exact moment decides.
         recent = Appeal.objects.filter(
             state=State.CLOSED, closed_on__gte=timezone.localdate(given_after)
         )
         if person_ids is not None:
-            recent = recent.alias(rated=rated_person()).filter(rated__in=person_ids)
+            recent = rated_to(recent, person_ids)
         recent = recent.annotate(
             last_closing=Max("events__occurred_at", filter=Q(events__to_state=State.CLOSED))
         ).only("id", "closed_on")

@@ -158,8 +158,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Halyq <no-reply@halyq.kz>")
 # Who sends the appeals' mail (appeals.notifications): the process that wrote it, right
 # after commit, or the `halyq appeals send` service (production's default).
+HALYQ_APPEAL_MAIL_SENDING_WAYS = ("after_commit", "sender")
 HALYQ_APPEAL_MAIL_SENDING = env_choice(
-    "HALYQ_APPEAL_MAIL_SENDING", choices=("after_commit", "sender"), default="after_commit"
+    "HALYQ_APPEAL_MAIL_SENDING", choices=HALYQ_APPEAL_MAIL_SENDING_WAYS, default="after_commit"
 )
 
 SESSION_COOKIE_HTTPONLY = True

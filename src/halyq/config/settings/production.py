@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from halyq.config.environment import env_bool, env_choice
 from halyq.config.settings.base import *  # noqa: F403
-from halyq.config.settings.base import SECRET_KEY
+from halyq.config.settings.base import HALYQ_APPEAL_MAIL_SENDING_WAYS, SECRET_KEY
 
 DEBUG = False
 if len(SECRET_KEY) < 50:
@@ -20,7 +20,7 @@ if len(os.environ.get("HALYQ_PSEUDONYM_KEY", "")) < 32:
         "production: it keys the pseudonyms of citizens in the public record."
     )
 HALYQ_APPEAL_MAIL_SENDING = env_choice(
-    "HALYQ_APPEAL_MAIL_SENDING", choices=("after_commit", "sender"), default="sender"
+    "HALYQ_APPEAL_MAIL_SENDING", choices=HALYQ_APPEAL_MAIL_SENDING_WAYS, default="sender"
 )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

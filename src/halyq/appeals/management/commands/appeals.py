@@ -48,7 +48,7 @@ class Command(BaseCommand):
             closed = services.appeals_close_unconfirmed()
             self.stdout.write(f"closed as answered, not confirmed: {closed}")
         if step in ("tick", "retry-mail"):
-            counts = _zero()
+            counts = notifications.no_outcomes()
             while any((batch := notifications.deliver_due()).values()):
                 _add(counts, batch)
             self.stdout.write(
@@ -66,7 +66,7 @@ class Command(BaseCommand):
             for number in (signal.SIGTERM, signal.SIGINT)
         }
         self.stdout.write(f"sending the appeals' mail every {poll:g} s until stopped")
-        totals = _zero()
+        totals = notifications.no_outcomes()
         try:
             while not stop.is_set():
                 close_old_connections()  # a restarted database must not stop the sender
@@ -80,10 +80,6 @@ class Command(BaseCommand):
             for number, handler in previous.items():
                 signal.signal(number, handler)
         self.stdout.write("stopped: " + ", ".join(f"{k} {v}" for k, v in totals.items()))
-
-
-def _zero() -> dict[str, int]:
-    return dict.fromkeys(("sent", "retry", "failed", "skipped"), 0)
 
 
 def _add(totals: dict[str, int], batch: dict[str, int]) -> None:
