@@ -41,6 +41,15 @@ def empty_cache_and_fixed_rate_limit_clock(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def sms_outbox():
+    """Text messages the test sent (`halyq.sms.backends.Locmem`), empty at its start."""
+    from halyq.sms.backends import Locmem
+
+    Locmem.outbox.clear()
+    return Locmem.outbox
+
+
+@pytest.fixture(autouse=True)
 def django_db_serialized_rollback():
     """Every transactional test gets the migrated data (regions, consent texts...) back.
 

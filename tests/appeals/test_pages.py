@@ -348,12 +348,16 @@ def test_full_loop_through_pages(client, world):
 def test_overview_counts_overdue_per_office_and_person(client, world):
     from datetime import timedelta
 
+    from django.utils import timezone
+
     appeal = f.assign(
         f.web_appeal(world.citizen_a, world.office_x), world.operator_x, world.deputy_person
     )
+    # Past due as of today (an appeal received on a day off is registered on the next
+    # working day, so its own dates may lie ahead of today).
+    today = timezone.localdate()
     Appeal.objects.filter(pk=appeal.pk).update(
-        due_on=appeal.registered_on - timedelta(days=1),
-        registered_on=appeal.registered_on - timedelta(days=30),
+        due_on=today - timedelta(days=1), registered_on=today - timedelta(days=30)
     )
     client.force_login(world.moderator_r)
     page = client.get("/en/staff/overview/").content.decode()

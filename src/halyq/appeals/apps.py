@@ -9,6 +9,7 @@ class AppealsConfig(AppConfig):
         # Connects the calendar cache invalidation to CalendarOverride changes.
         from halyq.appeals import calendar  # noqa: F401
         from halyq.appeals.personal_data import register_provider
+        from halyq.sms import checks  # noqa: F401 — registers the SMS gateway's check
 
         register_provider()
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from halyq.accounts.phone import normalize_kazakhstan_phone
 from halyq.appeals import attachments as attachment_rules
 from halyq.appeals.models import Category, Channel, ReceptionOffice
 from halyq.appeals.services import eligible_people
@@ -133,7 +134,12 @@ class OperatorAppealForm(_AppealFields):
     )
     citizen_name = forms.CharField(label=_("Visitor's name"), max_length=200)
     citizen_email = forms.EmailField(label=_("Visitor's email"), required=False)
-    citizen_phone = forms.CharField(label=_("Visitor's phone"), max_length=32, required=False)
+    citizen_phone = forms.CharField(
+        label=_("Visitor's phone"),
+        max_length=32,
+        required=False,
+        help_text=_("The confirmation code is sent to it by SMS when no email is given."),
+    )
     language = forms.ChoiceField(
         label=_("Visitor's language"),
         choices=[("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")],
@@ -158,6 +164,9 @@ class OperatorAppealForm(_AppealFields):
         "text",
         "attachments",
     ]
+
+    def clean_citizen_phone(self) -> str:
+        return normalize_kazakhstan_phone(self.cleaned_data.get("citizen_phone", ""))
 
     def clean_received_on(self):
         day = self.cleaned_data.get("received_on")

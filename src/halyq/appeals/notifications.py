@@ -17,6 +17,9 @@ Rules:
 * The address is looked up when sending, never stored in the outbox: the citizen's
   account email or the contact the visitor gave, the person's account email or their
   public email. The message is written in the recipient's language (kk/ru/en).
+* A visitor who gave a phone number and no email gets the kinds in `SMS_KINDS` (the
+  confirmation code) as a text message (`halyq.sms`), when a gateway is configured;
+  retried like an email.
 * Log lines name notification and appeal ids only: never an address or a text.
 """
 
@@ -34,6 +37,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from halyq import sms
 from halyq.appeals.models import Appeal, Notification
 
 logger = logging.getLogger("halyq.appeals.notifications")
@@ -42,6 +46,8 @@ VISITOR_LINK_SALT = "halyq.appeals.visitor-link"
 MAX_BACKOFF = timedelta(hours=6)
 FIRST_SEND_LEASE = timedelta(minutes=2)
 SEND_LEASE = timedelta(minutes=10)  # a sender that dies mid-batch leaves its rows this long
+# What a visitor without email is sent by SMS: what they must act on, nothing else.
+SMS_KINDS = frozenset({Notification.Kind.VISITOR_CONFIRMATION})
 
 
 def max_attempts() -> int:
@@ -121,24 +127,39 @@ def deliver_due(*, limit: int = 200) -> dict[str, int]:
         .select_related("appeal", "appeal__author", "person", "person__user")
         .order_by("pk")
     )
-    if not batch:
-        return counts
+    emails, texts = [], []
+    for notification in batch:
+        try:
+            message = _message(notification)
+        except Exception as error:  # a template that cannot render: this row only
+            counts[_failed(notification, error)] += 1
+            continue
+        if message is None:
+            counts["skipped"] += 1
+        else:
+            (emails if isinstance(message, EmailMessage) else texts).append((notification, message))
+    sent = _send_texts(texts, counts) + _send_emails(emails, counts)
+    _mark_sent(sent)
+    counts["sent"] = len(sent)
+    return counts
+
+
+def _send_emails(emails: list, counts: dict[str, int]) -> list[Notification]:
+    """Send over one mail session; a server that is down leaves them all for later."""
+    if not emails:
+        return []
     session = get_connection()
     try:
         session.open()
-    except Exception as error:  # the server is down: the whole batch waits its turn
-        for notification in batch:
+    except Exception as error:
+        for notification, _ in emails:
             counts[_failed(notification, error)] += 1
-        return counts
+        return []
     sent = []
     try:
-        for notification in batch:
+        for notification, message in emails:
+            message.connection = session
             try:
-                message = _message(notification)
-                if message is None:
-                    counts["skipped"] += 1
-                    continue
-                message.connection = session
                 message.send(fail_silently=False)
             except Exception as error:  # this message only; the others still go
                 counts[_failed(notification, error)] += 1
@@ -146,9 +167,19 @@ def deliver_due(*, limit: int = 200) -> dict[str, int]:
                 sent.append(notification)
     finally:
         session.close()
-    _mark_sent(sent)
-    counts["sent"] = len(sent)
-    return counts
+    return sent
+
+
+def _send_texts(texts: list, counts: dict[str, int]) -> list[Notification]:
+    sent = []
+    for notification, message in texts:
+        try:
+            message.send()
+        except Exception as error:
+            counts[_failed(notification, error)] += 1
+        else:
+            sent.append(notification)
+    return sent
 
 
 def warn_of_late_notices() -> int:
@@ -197,6 +228,33 @@ def _address_and_language(notification: Notification) -> tuple[str, str]:
     return appeal.citizen_email, appeal.language
 
 
+def _sms_phone(notification: Notification) -> str:
+    """The visitor's phone, when this notice goes by SMS to them and SMS can be sent."""
+    appeal = notification.appeal
+    if (
+        notification.kind not in SMS_KINDS
+        or notification.recipient != Notification.Recipient.CITIZEN
+        or appeal.author_id is not None
+        or appeal.personal_data_erased_at is not None
+        or not appeal.citizen_phone
+    ):
+        return ""
+    return appeal.citizen_phone if sms.available() else ""
+
+
+def render_sms(notification: Notification, language: str) -> str:
+    """A text message: short, with what to act on (the number and code, where to enter
+    them); no link with a token, which would not fit."""
+    with translation.override(language):
+        context = {
+            "number": notification.appeal.number,
+            "code": notification.context.get("code", ""),
+            "confirm_url": site_url() + reverse("appeals:confirm"),
+        }
+        text = render_to_string(f"appeals/sms/{notification.kind}.txt", context)
+    return " ".join(text.split())
+
+
 def render(notification: Notification, language: str) -> tuple[str, str]:
     appeal = notification.appeal
     context = {
@@ -241,9 +299,13 @@ def deliver(notification: Notification) -> str:
     return "sent"
 
 
-def _message(notification: Notification) -> EmailMessage | None:
-    """The email in the recipient's language; None (and the row skipped) without an address."""
+def _message(notification: Notification) -> EmailMessage | sms.SmsMessage | None:
+    """The email (or text message) in the recipient's language; None (and the row
+    skipped) when there is nowhere to send it."""
     address, language = _address_and_language(notification)
+    phone = "" if address else _sms_phone(notification)
+    if phone:
+        return sms.SmsMessage(phone, render_sms(notification, language))
     if not address:
         Notification.objects.filter(pk=notification.pk).update(
             status=Notification.Status.SKIPPED, context={}

@@ -37,6 +37,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from halyq.accounts.phone import normalize_kazakhstan_phone
 from halyq.appeals import deadlines, ledger, workflow
 from halyq.appeals.attachments import CheckedFile, max_files, private_storage, storage_name
 from halyq.appeals.models import (
@@ -253,7 +254,7 @@ def appeal_register(
                 addressed_person=addressed_person,
                 citizen_name=citizen_name.strip(),
                 citizen_email=citizen_email.strip().lower(),
-                citizen_phone=citizen_phone.strip(),
+                citizen_phone=normalize_kazakhstan_phone(citizen_phone),
                 language=language,
                 attachments=attachments,
                 received_at=received_at,
@@ -317,6 +318,10 @@ def _validate_registration(
             errors.setdefault("citizen_email", []).append(
                 _("Write the visitor's email or phone, so they can confirm the appeal.")
             )
+        try:  # the number the confirmation code is texted to must be a real one
+            normalize_kazakhstan_phone(citizen_phone)
+        except ValidationError as error:
+            errors.setdefault("citizen_phone", []).extend(error.messages)
     if office is None or not office.is_active:
         errors.setdefault("office", []).append(_("Choose an open reception office."))
     elif region is not None and office.region_id != region.id:

@@ -162,6 +162,13 @@ HALYQ_APPEAL_MAIL_SENDING_WAYS = ("after_commit", "sender")
 HALYQ_APPEAL_MAIL_SENDING = env_choice(
     "HALYQ_APPEAL_MAIL_SENDING", choices=HALYQ_APPEAL_MAIL_SENDING_WAYS, default="after_commit"
 )
+# Text messages (halyq.sms), for visitors who gave a phone number and no email. Without
+# a gateway they are disabled; production sets halyq.sms.backends.Mobizon and its key.
+HALYQ_SMS_BACKEND = os.environ.get("HALYQ_SMS_BACKEND", "halyq.sms.backends.Disabled")
+HALYQ_SMS_MOBIZON_URL = os.environ.get("HALYQ_SMS_MOBIZON_URL", "https://api.mobizon.kz")
+HALYQ_SMS_MOBIZON_API_KEY = os.environ.get("HALYQ_SMS_MOBIZON_API_KEY", "")
+HALYQ_SMS_SENDER = os.environ.get("HALYQ_SMS_SENDER", "")  # a registered sender name
+HALYQ_SMS_TIMEOUT = float(os.environ.get("HALYQ_SMS_TIMEOUT", "10"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -1,4 +1,4 @@
-"""Settings for the test suite: fast hashing, mail kept in memory."""
+"""Settings for the test suite: fast hashing, mail and SMS kept in memory."""
 
 import os
 import tempfile
@@ -10,6 +10,7 @@ SECRET_KEY = "halyq-test-key"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HALYQ_SMS_BACKEND = "halyq.sms.backends.Locmem"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
