@@ -3,7 +3,9 @@ the deputy answers, the citizen confirms it was resolved; each step seen only by
 
 from __future__ import annotations
 
+import os
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -90,3 +92,46 @@ def test_appeal_from_filing_to_resolution(live_server, browser, world, tmp_path)
     assert "resolved" in citizen.content()
     fresh = Appeal.objects.get()
     assert (fresh.state, fresh.resolution) == ("closed", "yes")
+
+
+def test_a_phone_only_visitor_confirms_with_the_texted_code(
+    live_server, browser, world, sms_outbox
+):
+    operator = _as(browser, live_server, world.operator_x)
+    operator.goto(f"{live_server.url}/en/staff/new/")
+    operator.get_by_label("in person at the office").check()
+    operator.get_by_label("Reception office").select_option(value=str(world.office_x.pk))
+    operator.get_by_label("Visitor's name").fill("Aigerim Visitor")
+    operator.get_by_label("Visitor's phone").fill("8 701 555 01 23")
+    operator.get_by_label("Visitor's language").select_option(value="ru")
+    operator.get_by_label("What is it about").select_option(label="Housing and utilities")
+    operator.get_by_label("Your appeal").fill(
+        "The lift in building 12 on Kenesary Street has been broken for a month."
+    )
+    operator.get_by_role("button", name="Register").click()
+    operator.wait_for_url(re.compile(r".*/en/staff/appeals/AST-\d{4}-\d{6}/$"))
+    appeal = Appeal.objects.get()
+    assert "code sent to their phone by SMS" in operator.content()
+    _screenshot(operator, "operator-registered-phone-only")
+
+    (message,) = sms_outbox
+    assert message.to == "+77015550123" and appeal.number in message.text
+    code = re.search(r"(?<![-\d])\d{6}(?!\d)", message.text).group()
+    visitor = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    # The texted address, on the test server: the page where the number and code go.
+    address = re.search(r"https?://\S+/appeals/confirm/", message.text).group()
+    visitor.goto(live_server.url + urlsplit(address).path)
+    visitor.get_by_label("Номер обращения").fill(appeal.number)
+    visitor.get_by_label("Код из письма или SMS").fill(code)
+    _screenshot(visitor, "visitor-enters-texted-code")
+    visitor.get_by_role("button", name="Подтвердить").click()
+    visitor.wait_for_load_state()
+    appeal.refresh_from_db()
+    assert appeal.citizen_confirmed_at is not None
+
+
+def _screenshot(page, name):
+    """Pictures of the pages for people to look at, when HALYQ_SCREENSHOTS names a folder."""
+    folder = os.environ.get("HALYQ_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)

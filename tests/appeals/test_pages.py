@@ -207,6 +207,51 @@ def test_operator_registers_a_walk_in_visitor(client, world, django_capture_on_c
     assert client.get("/en/staff/new/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "contact, gateway, told",
+    [
+        ({"citizen_email": "v@example.kz"}, "Locmem", "code sent to their email"),
+        ({"citizen_phone": "8 701 555 01 23"}, "Locmem", "code sent to their phone by SMS"),
+        ({"citizen_phone": "8 701 555 01 23"}, "Disabled", "no code can reach the visitor"),
+    ],
+)
+def test_the_operator_is_told_how_the_visitor_will_confirm(
+    client, world, settings, contact, gateway, told
+):
+    settings.HALYQ_SMS_BACKEND = f"halyq.sms.backends.{gateway}"
+    client.force_login(world.operator_x)
+    data = _form(
+        world,
+        channel="walk_in",
+        citizen_name="Visitor",
+        citizen_email="",
+        citizen_phone="",
+        language="ru",
+    )
+    page = client.post("/en/staff/new/", {**data, **contact}, follow=True)
+    assert page.status_code == 200 and told in page.content.decode()
+    assert Appeal.objects.get().number in page.content.decode()
+
+
+def test_a_phone_that_cannot_take_a_text_is_refused_on_the_form(client, world):
+    client.force_login(world.operator_x)
+    data = _form(
+        world,
+        channel="walk_in",
+        citizen_name="Visitor",
+        citizen_email="",
+        citizen_phone="12345",
+        language="ru",
+    )
+    page = client.post("/en/staff/new/", data)
+    assert page.status_code == 400
+    assert "Enter a Kazakhstan phone number" in page.content.decode()
+    assert not Appeal.objects.exists()
+    corrected = client.post("/en/staff/new/", {**data, "citizen_phone": "+7 701 555 01 23"})
+    assert corrected.status_code == 302
+    assert Appeal.objects.get().citizen_phone == "+77015550123"
+
+
 def test_visitor_link_opens_the_appeal_confirms_and_answers(client, world):
     import halyq.appeals.services as services
 

@@ -323,7 +323,7 @@ class VisitorCodeForm(forms.Form):
         label=_("Appeal number"), max_length=24, help_text=_("For example AST-2026-000123")
     )
     code = forms.RegexField(
-        label=_("Code from the email"),
+        label=_("Code from the email or SMS"),
         regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("The code is six digits.")},
     )

@@ -228,18 +228,26 @@ def _address_and_language(notification: Notification) -> tuple[str, str]:
     return appeal.citizen_email, appeal.language
 
 
+def visitor_reach(appeal: Appeal) -> str:
+    """How the confirmation code reaches a visitor: "email", "sms", or "" (it cannot)."""
+    if appeal.citizen_email:
+        return "email"
+    if appeal.citizen_phone and sms.available():
+        return "sms"
+    return ""
+
+
 def _sms_phone(notification: Notification) -> str:
-    """The visitor's phone, when this notice goes by SMS to them and SMS can be sent."""
+    """The visitor's phone, when this notice goes to them by SMS."""
     appeal = notification.appeal
-    if (
-        notification.kind not in SMS_KINDS
-        or notification.recipient != Notification.Recipient.CITIZEN
-        or appeal.author_id is not None
-        or appeal.personal_data_erased_at is not None
-        or not appeal.citizen_phone
-    ):
-        return ""
-    return appeal.citizen_phone if sms.available() else ""
+    texted = (
+        notification.kind in SMS_KINDS
+        and notification.recipient == Notification.Recipient.CITIZEN
+        and appeal.author_id is None
+        and appeal.personal_data_erased_at is None
+        and visitor_reach(appeal) == "sms"
+    )
+    return appeal.citizen_phone if texted else ""
 
 
 def render_sms(notification: Notification, language: str) -> str:

@@ -26,7 +26,7 @@ from halyq.accounts import roles
 from halyq.appeals import deadlines, forms, selectors, services, workflow
 from halyq.appeals.attachments import private_storage
 from halyq.appeals.models import Appeal, Channel, Notification, ReceptionOffice
-from halyq.appeals.notifications import visitor_appeal_id
+from halyq.appeals.notifications import visitor_appeal_id, visitor_reach
 from halyq.appeals.rules import appeal_relations, is_staff_user
 from halyq.appeals.workflow import STAFF_RELATIONS, Relation, TransitionRefused
 from halyq.core.exceptions import PublicBadRequest
@@ -616,14 +616,7 @@ def operator_register(request):
             _copy_errors(form, problem)
         else:
             if appeal.just_created:
-                messages.success(
-                    request,
-                    _(
-                        "Registered under number %(number)s. Give the visitor this number; "
-                        "they confirm the appeal with the code sent to them."
-                    )
-                    % {"number": appeal.number},
-                )
+                _tell_how_the_visitor_confirms(request, appeal)
             return redirect("appeals:staff_detail", number=appeal.number)
     return render(
         request,
@@ -631,6 +624,39 @@ def operator_register(request):
         {"form": form},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _tell_how_the_visitor_confirms(request, appeal) -> None:
+    number = {"number": appeal.number}
+    reach = visitor_reach(appeal)
+    if reach == "email":
+        messages.success(
+            request,
+            _(
+                "Registered under number %(number)s. Give the visitor this number; they "
+                "confirm the appeal with the code sent to their email."
+            )
+            % number,
+        )
+    elif reach == "sms":
+        messages.success(
+            request,
+            _(
+                "Registered under number %(number)s. Give the visitor this number; they "
+                "confirm the appeal with the code sent to their phone by SMS."
+            )
+            % number,
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "Registered under number %(number)s, but no code can reach the visitor: "
+                "text messages are not set up, so without an email they cannot confirm "
+                "the appeal and it will not count for the rating."
+            )
+            % number,
+        )
 
 
 @login_required
