@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from halyq import sms
 from halyq.appeals import notifications, services
+from halyq.appeals.calendar import current_calendar
 from halyq.appeals.models import Appeal, Notification
 from halyq.sms.backends import Mobizon
 from tests.appeals import factories as f
@@ -64,6 +65,44 @@ def test_only_what_the_visitor_must_act_on_goes_by_sms(world, sms_outbox):
     kinds = dict(Notification.objects.filter(appeal=appeal).values_list("kind", "status"))
     assert kinds == {"registered": "skipped", "visitor_confirmation": "sent"}
     assert len(sms_outbox) == 1
+
+
+def test_the_answer_and_an_extension_reach_a_phone_only_visitor_with_their_link(
+    world, client, sms_outbox
+):
+    appeal = f.assign(
+        f.visitor_appeal(world.operator_x, world.office_x, citizen_phone=PHONE, language="en"),
+        world.operator_x,
+        world.deputy_person,
+    )
+    appeal = services.appeal_transition(
+        appeal_id=appeal.pk,
+        action="extend",
+        user=world.deputy,
+        version=appeal.version,
+        data=services.TransitionInput(
+            reason="An engineer must inspect the lift.",
+            due_on=current_calendar().add_working_days(appeal.due_on, 3),
+        ),
+    )
+    services.appeal_transition(
+        appeal_id=appeal.pk,
+        action="answer",
+        user=world.deputy,
+        version=appeal.version,
+        data=services.TransitionInput(answer="The lift was repaired on Friday."),
+    )
+    Notification.objects.update(next_attempt_at=timezone.now())
+    notifications.deliver_due()
+    texts = {n.kind: n.status for n in Notification.objects.filter(appeal=appeal)}
+    assert texts["extended"] == texts["answered"] == texts["visitor_confirmation"] == "sent"
+    extended, answered = (m.text for m in sms_outbox if "confirm that" not in m.text)
+    assert f"extended to {appeal.due_on:%d.%m.%Y}" in extended
+    assert "tell us whether your problem was resolved" in answered
+    # The link in the text opens the visitor's own page, with the answer.
+    link = re.search(r"https?://\S+", answered).group()
+    page = client.get(urlsplit(link).path)
+    assert page.status_code == 200 and "The lift was repaired on Friday." in page.content.decode()
 
 
 def test_a_visitor_with_an_email_gets_mail_not_sms(world, sms_outbox):

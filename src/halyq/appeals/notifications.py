@@ -18,8 +18,8 @@ Rules:
   account email or the contact the visitor gave, the person's account email or their
   public email. The message is written in the recipient's language (kk/ru/en).
 * A visitor who gave a phone number and no email gets the kinds in `SMS_KINDS` (the
-  confirmation code) as a text message (`halyq.sms`), when a gateway is configured;
-  retried like an email.
+  confirmation code, the answer, an extension or a transfer) as a text message
+  (`halyq.sms`), when a gateway is configured; retried like an email.
 * Log lines name notification and appeal ids only: never an address or a text.
 """
 
@@ -46,8 +46,16 @@ VISITOR_LINK_SALT = "halyq.appeals.visitor-link"
 MAX_BACKOFF = timedelta(hours=6)
 FIRST_SEND_LEASE = timedelta(minutes=2)
 SEND_LEASE = timedelta(minutes=10)  # a sender that dies mid-batch leaves its rows this long
-# What a visitor without email is sent by SMS: what they must act on, nothing else.
-SMS_KINDS = frozenset({Notification.Kind.VISITOR_CONFIRMATION})
+# What a visitor without email is sent by SMS: what they must act on (the code, the
+# answer to rate) and what the law says they must be told (an extension, a transfer).
+SMS_KINDS = frozenset(
+    {
+        Notification.Kind.VISITOR_CONFIRMATION,
+        Notification.Kind.ANSWERED,
+        Notification.Kind.EXTENDED,
+        Notification.Kind.TRANSFERRED,
+    }
+)
 
 
 def max_attempts() -> int:
@@ -251,13 +259,17 @@ def _sms_phone(notification: Notification) -> str:
 
 
 def render_sms(notification: Notification, language: str) -> str:
-    """A text message: short, with what to act on (the number and code, where to enter
-    them); no link with a token, which would not fit."""
+    """A text message: the email's few sentences that matter, with the visitor's own
+    link (the code's message gives the number, the code and where to enter them)."""
+    appeal = notification.appeal
     with translation.override(language):
         context = {
-            "number": notification.appeal.number,
+            "appeal": appeal,
+            "number": appeal.number,
             "code": notification.context.get("code", ""),
             "confirm_url": site_url() + reverse("appeals:confirm"),
+            "link": site_url()
+            + reverse("appeals:visitor", kwargs={"token": visitor_token(appeal.id)}),
         }
         text = render_to_string(f"appeals/sms/{notification.kind}.txt", context)
     return " ".join(text.split())
