@@ -26,11 +26,15 @@ def deputy(db, astana):
 
 @pytest.fixture
 def answered_appeal(db, office, deputy):
-    """An appeal a confirmed citizen brought, assigned to the deputy and answered."""
+    """An appeal a confirmed citizen brought, assigned to the deputy and answered.
+
+    Received on the latest working day: one received on a day off is registered on the
+    next working day, after today, and today's rating does not count it yet.
+    """
 
     def make(author=None, resolution=None):
         author = author or UserFactory(date_joined=timezone.now() - timedelta(days=30))
-        appeal = web_appeal(author, office)
+        appeal = web_appeal(author, office, received_at=_latest_working_moment())
         operator = operator_of(office)
         appeal = assign(appeal, operator, deputy)
         deputy_account = deputy.user if hasattr(deputy, "user") else deputy_user(deputy)
@@ -52,6 +56,17 @@ def answered_appeal(db, office, deputy):
         return appeal
 
     return make
+
+
+def _latest_working_moment():
+    """Now, or this time of day on the last working day before a day off."""
+    from halyq.appeals.calendar import current_calendar
+
+    now = timezone.localtime()
+    day = now.date()
+    while not current_calendar().is_working_day(day):
+        day -= timedelta(days=1)
+    return now - (now.date() - day)
 
 
 @pytest.fixture

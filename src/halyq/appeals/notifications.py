@@ -237,7 +237,8 @@ def _address_and_language(notification: Notification) -> tuple[str, str]:
 
 
 def visitor_reach(appeal: Appeal) -> str:
-    """How the confirmation code reaches a visitor: "email", "sms", or "" (it cannot)."""
+    """How notices (the confirmation code first) reach a visitor: "email", "sms", or ""
+    (nothing can)."""
     if appeal.citizen_email:
         return "email"
     if appeal.citizen_phone and sms.available():

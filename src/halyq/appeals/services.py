@@ -318,10 +318,10 @@ def _validate_registration(
             errors.setdefault("citizen_email", []).append(
                 _("Write the visitor's email or phone, so they can confirm the appeal.")
             )
-        try:  # the number the confirmation code is texted to must be a real one
-            normalize_kazakhstan_phone(citizen_phone)
-        except ValidationError as error:
-            errors.setdefault("citizen_phone", []).extend(error.messages)
+    try:  # a number notices are texted to must be a real one
+        normalize_kazakhstan_phone(citizen_phone)
+    except ValidationError as error:
+        errors.setdefault("citizen_phone", []).extend(error.messages)
     if office is None or not office.is_active:
         errors.setdefault("office", []).append(_("Choose an open reception office."))
     elif region is not None and office.region_id != region.id:
