@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -103,6 +104,15 @@ def test_the_answer_and_an_extension_reach_a_phone_only_visitor_with_their_link(
     link = re.search(r"https?://\S+", answered).group()
     page = client.get(urlsplit(link).path)
     assert page.status_code == 200 and "The lift was repaired on Friday." in page.content.decode()
+    # No reply from the visitor: the appeal closes, and they are told.
+    Appeal.objects.filter(pk=appeal.pk).update(
+        answered_on=timezone.localdate() - timedelta(days=30)
+    )
+    assert services.appeals_close_unconfirmed() == 1
+    Notification.objects.update(next_attempt_at=timezone.now())
+    notifications.deliver_due()
+    assert f"Your appeal {appeal.number} is closed." in sms_outbox[-1].text
+    assert link in sms_outbox[-1].text
 
 
 def test_a_visitor_with_an_email_gets_mail_not_sms(world, sms_outbox):
