@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from halyq.accounts.phone import format_kazakhstan_phone
 from halyq.appeals.workflow import TRANSITIONS, Resolution, State
 
 register = template.Library()
@@ -77,3 +78,9 @@ def has_staff_workspace(user) -> bool:
     from halyq.appeals.rules import is_staff_user
 
     return is_staff_user(user)
+
+
+@register.filter
+def phone(e164: str) -> str:
+    """A stored phone as people read it: +7 701 234 56 78."""
+    return format_kazakhstan_phone(e164)
