@@ -215,7 +215,7 @@ def appeal_register(
     # A repeated key is found by the unique constraints, not by a query beforehand: the
     # insert fails, everything rolls back (the number too) and the earlier appeal is
     # returned. One query less for the 95% of submissions that are new.
-    _validate_registration(
+    citizen_phone = _validate_registration(
         office=office,
         category=category,
         author=author,
@@ -254,7 +254,7 @@ def appeal_register(
                 addressed_person=addressed_person,
                 citizen_name=citizen_name.strip(),
                 citizen_email=citizen_email.strip().lower(),
-                citizen_phone=normalize_kazakhstan_phone(citizen_phone),
+                citizen_phone=citizen_phone,
                 language=language,
                 attachments=attachments,
                 received_at=received_at,
@@ -294,7 +294,8 @@ def _validate_registration(
     citizen_email,
     citizen_phone,
     attachments,
-) -> None:
+) -> str:
+    """Refuse bad registration input (field → messages); return the phone, normalised."""
     errors: dict[str, list] = {}
     if channel not in Channel.values:
         errors.setdefault("channel", []).append(_("Choose how the appeal was received."))
@@ -319,7 +320,7 @@ def _validate_registration(
                 _("Write the visitor's email or phone, so they can confirm the appeal.")
             )
     try:  # a number notices are texted to must be a real one
-        normalize_kazakhstan_phone(citizen_phone)
+        phone = normalize_kazakhstan_phone(citizen_phone)
     except ValidationError as error:
         errors.setdefault("citizen_phone", []).extend(error.messages)
     if office is None or not office.is_active:
@@ -342,6 +343,7 @@ def _validate_registration(
         )
     if errors:
         raise ValidationError(errors)
+    return phone
 
 
 def _write_registration(

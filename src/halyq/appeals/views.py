@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from halyq.accounts import roles
@@ -626,37 +627,37 @@ def operator_register(request):
     )
 
 
+# What the operator is told after registering, by how notices reach the visitor (lazy:
+# translated for each request's language, not at import).
+_HOW_THE_VISITOR_CONFIRMS = {
+    "email": (
+        messages.SUCCESS,
+        gettext_lazy(
+            "Registered under number %(number)s. Give the visitor this number; they "
+            "confirm the appeal with the code sent to their email."
+        ),
+    ),
+    "sms": (
+        messages.SUCCESS,
+        gettext_lazy(
+            "Registered under number %(number)s. Give the visitor this number; they "
+            "confirm the appeal with the code sent to their phone by SMS."
+        ),
+    ),
+    "": (
+        messages.WARNING,
+        gettext_lazy(
+            "Registered under number %(number)s, but no code can reach the visitor: "
+            "text messages are not set up, so without an email they cannot confirm "
+            "the appeal and it will not count for the rating."
+        ),
+    ),
+}
+
+
 def _tell_how_the_visitor_confirms(request, appeal) -> None:
-    number = {"number": appeal.number}
-    reach = visitor_reach(appeal)
-    if reach == "email":
-        messages.success(
-            request,
-            _(
-                "Registered under number %(number)s. Give the visitor this number; they "
-                "confirm the appeal with the code sent to their email."
-            )
-            % number,
-        )
-    elif reach == "sms":
-        messages.success(
-            request,
-            _(
-                "Registered under number %(number)s. Give the visitor this number; they "
-                "confirm the appeal with the code sent to their phone by SMS."
-            )
-            % number,
-        )
-    else:
-        messages.warning(
-            request,
-            _(
-                "Registered under number %(number)s, but no code can reach the visitor: "
-                "text messages are not set up, so without an email they cannot confirm "
-                "the appeal and it will not count for the rating."
-            )
-            % number,
-        )
+    level, text = _HOW_THE_VISITOR_CONFIRMS[visitor_reach(appeal)]
+    messages.add_message(request, level, text % {"number": appeal.number})
 
 
 @login_required
