@@ -308,3 +308,22 @@ def test_check_deploy_refuses_a_gateway_without_its_key(settings):
     assert sms_gateway_check() == []
     settings.HALYQ_SMS_BACKEND = "halyq.sms.backends.Disabled"
     assert sms_gateway_check() == []
+
+
+def test_a_phone_only_visitor_is_told_of_a_rejection_and_its_reason(world, client, sms_outbox):
+    appeal = f.visitor_appeal(world.operator_x, world.office_x, citizen_phone=PHONE)
+    services.appeal_transition(
+        appeal_id=appeal.pk,
+        action="reject",
+        user=world.operator_x,
+        version=appeal.version,
+        data=services.TransitionInput(reason="Оскорбительные выражения"),
+    )
+    Notification.objects.update(next_attempt_at=timezone.now())
+    notifications.deliver_due()
+    rejected = Notification.objects.get(appeal=appeal, kind="rejected")
+    assert rejected.status == Notification.Status.SENT
+    (text,) = (m.text for m in sms_outbox if "AST-" in m.text and "/v/" in m.text)
+    assert text.startswith("Halyq: ") and appeal.number in text
+    page = client.get(urlsplit(re.search(r"https?://\S+", text).group()).path)
+    assert "Оскорбительные выражения" in page.content.decode()

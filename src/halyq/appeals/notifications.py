@@ -18,8 +18,8 @@ Rules:
   account email or the contact the visitor gave, the person's account email or their
   public email. The message is written in the recipient's language (kk/ru/en).
 * A visitor who gave a phone number and no email gets the kinds in `SMS_KINDS` (the
-  confirmation code, the answer, an extension, a transfer, the closing) as a text message
-  (`halyq.sms`), when a gateway is configured; retried like an email.
+  confirmation code, the answer, an extension, a transfer, the closing, a rejection) as
+  a text message (`halyq.sms`), when a gateway is configured; retried like an email.
 * Log lines name notification and appeal ids only: never an address or a text.
 """
 
@@ -47,8 +47,8 @@ MAX_BACKOFF = timedelta(hours=6)
 FIRST_SEND_LEASE = timedelta(minutes=2)
 SEND_LEASE = timedelta(minutes=10)  # a sender that dies mid-batch leaves its rows this long
 # What a visitor without email is sent by SMS: what they must act on (the code, the
-# answer to rate) and what they must be told (an extension, a transfer, the closing);
-# the registration itself is in the code's message.
+# answer to rate) and what they must be told (an extension, a transfer, the closing, a
+# rejection); the registration itself is in the code's message.
 SMS_KINDS = frozenset(
     {
         Notification.Kind.VISITOR_CONFIRMATION,
@@ -56,6 +56,7 @@ SMS_KINDS = frozenset(
         Notification.Kind.EXTENDED,
         Notification.Kind.TRANSFERRED,
         Notification.Kind.CLOSED,
+        Notification.Kind.REJECTED,
     }
 )
 
