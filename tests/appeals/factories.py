@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import uuid
 
 import factory
@@ -143,3 +144,9 @@ def assign(appeal, user, person):
 
 
 __all__ = ["PersonFactory", "UserFactory", "region"]
+
+
+def texted_code(text: str) -> str:
+    """The six-digit code in a confirmation text (not the number's digits, nor a link's)."""
+    words = re.sub(r"https?://\S+", "", text)
+    return re.search(r"(?<![-\d])\d{6}(?!\d)", words).group()

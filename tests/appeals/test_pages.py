@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from unittest import mock
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from halyq.appeals.models import Appeal, Attachment, Notification
-from halyq.appeals.notifications import visitor_token
+from halyq.appeals.notifications import VISITOR_LINK_SALT, visitor_token
 from tests.appeals import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -268,6 +270,47 @@ def test_visitor_link_opens_the_appeal_confirms_and_answers(client, world):
     assert Appeal.objects.get(pk=appeal.pk).visitor_confirmed_at is not None
     assert client.get(f"/en/appeals/v/{token}x/").status_code == 404
     assert client.get(f"/en/appeals/v/{visitor_token(appeal.pk + 1000)}/").status_code == 404
+
+
+def test_the_short_visitor_link_leads_to_the_page_in_the_appeals_language(client, world):
+    appeal = f.visitor_appeal(
+        world.operator_x, world.office_x, citizen_phone="+77015550123", language="kk"
+    )
+    token = visitor_token(appeal.pk)
+    assert len(token) <= 26  # it goes by SMS, where every character is paid
+    assert client.get(f"/v/{token}").headers["Location"] == f"/kk/appeals/v/{token}/"
+    Appeal.objects.filter(pk=appeal.pk).update(language="ru")  # Russian pages have no prefix
+    assert client.get(f"/v/{token}").headers["Location"] == f"/appeals/v/{token}/"
+    appeal_id, issued, signature = token.split(":")
+    for forged in (
+        f"{appeal_id}:{issued}:{signature[:-1]}",
+        f"{appeal_id}:{issued}:{signature[::-1]}",
+        f"{visitor_token(appeal.pk + 1)[:-12]}{signature}",  # another appeal's id
+        f"{appeal_id}:{issued}",
+        "nonsense",
+    ):
+        assert client.get(f"/v/{forged}").status_code == 404, forged
+        assert client.get(f"/en/appeals/v/{forged}/").status_code == 404, forged
+    assert client.post(f"/v/{token}").status_code == 405
+    web = f.web_appeal(world.citizen_a, world.office_x)  # its author signs in instead
+    assert client.get(f"/v/{visitor_token(web.pk)}").status_code == 404
+
+
+def test_visitor_links_expire_and_links_sent_before_they_were_shortened_still_open(
+    client, world, settings
+):
+    appeal = f.visitor_appeal(world.operator_x, world.office_x, citizen_email="v@example.kz")
+    token = visitor_token(appeal.pk)
+    settings.HALYQ_APPEAL_VISITOR_LINK_DAYS = 30
+    with mock.patch("django.core.signing.time.time", return_value=time.time() + 31 * 86400):
+        assert client.get(f"/en/appeals/v/{token}/").status_code == 404
+        assert client.get(f"/v/{token}").status_code == 404
+    assert client.get(f"/en/appeals/v/{token}/").status_code == 200
+    legacy = signing.dumps({"appeal": appeal.pk}, salt=VISITOR_LINK_SALT, compress=True)
+    assert client.get(f"/en/appeals/v/{legacy}/").status_code == 200
+    assert client.get(f"/en/appeals/v/{legacy[:-1]}/").status_code == 404
+    wrong_shape = signing.dumps({"appeal": str(appeal.pk)}, salt=VISITOR_LINK_SALT)
+    assert client.get(f"/en/appeals/v/{wrong_shape}/").status_code == 404
 
 
 def test_staff_queue_filters_and_bad_parameters(client, appeals_world):

@@ -30,8 +30,11 @@ pytestmark = pytest.mark.django_db
 PHONE = "+77015550123"
 
 
-def _code(text: str) -> str:
-    return re.search(r"(?<![-\d])\d{6}(?!\d)", text).group()  # not the number's digits
+def _open_link(client, text: str):
+    """Follow the visitor's short link in a text to their page."""
+    link = urlsplit(re.search(r"https?://\S+", text).group())
+    assert re.fullmatch(r"/v/[\w-]+:[\w-]+:[\w-]{12}", link.path)  # short: each char is paid
+    return client.get(link.path, follow=True)
 
 
 def test_a_phone_only_visitor_gets_the_code_by_sms_and_confirms_with_it(
@@ -52,11 +55,32 @@ def test_a_phone_only_visitor_gets_the_code_by_sms_and_confirms_with_it(
     assert confirmation.status == Notification.Status.SENT and confirmation.context == {}
     # The visitor enters the number and the texted code on the confirmation page.
     page = client.post(
-        "/kk/appeals/confirm/", {"number": appeal.number, "code": _code(message.text)}
+        "/kk/appeals/confirm/", {"number": appeal.number, "code": f.texted_code(message.text)}
     )
     assert page.status_code == 200
     assert Appeal.objects.get(pk=appeal.pk).citizen_confirmed_at is not None
     assert PHONE not in caplog.text and "701" not in caplog.text
+
+
+def test_a_visitor_who_mistyped_the_code_too_often_confirms_with_the_texted_link(
+    world, client, sms_outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = f.visitor_appeal(world.operator_x, world.office_x, citizen_phone=PHONE)
+    (message,) = sms_outbox
+    for _ in range(services.VISITOR_CODE_MAX_ATTEMPTS):
+        client.post("/appeals/confirm/", {"number": appeal.number, "code": "000000"})
+    refused = client.post(
+        "/appeals/confirm/", {"number": appeal.number, "code": f.texted_code(message.text)}
+    )
+    assert "ссылкой из письма или SMS" in refused.content.decode()  # Russian, the default
+    assert Appeal.objects.get(pk=appeal.pk).citizen_confirmed_at is None
+    page = _open_link(client, message.text)
+    ((visitor_page, _),) = page.redirect_chain
+    assert visitor_page.startswith("/appeals/v/")  # the Russian page: the appeal's language
+    assert "Да, это моё обращение" in page.content.decode()
+    assert client.post(visitor_page, {"action": "visitor_confirm"}).status_code == 302
+    assert Appeal.objects.get(pk=appeal.pk).citizen_confirmed_at is not None
 
 
 def test_only_what_the_visitor_must_act_on_goes_by_sms(world, sms_outbox):
@@ -101,8 +125,8 @@ def test_the_answer_and_an_extension_reach_a_phone_only_visitor_with_their_link(
     assert f"extended to {appeal.due_on:%d.%m.%Y}" in extended
     assert "tell us whether your problem was resolved" in answered
     # The link in the text opens the visitor's own page, with the answer.
-    link = re.search(r"https?://\S+", answered).group()
-    page = client.get(urlsplit(link).path)
+    page = _open_link(client, answered)
+    assert page.redirect_chain[-1][0].startswith("/en/appeals/v/")  # in their language
     assert page.status_code == 200 and "The lift was repaired on Friday." in page.content.decode()
     # No reply from the visitor: the appeal closes, and they are told.
     Appeal.objects.filter(pk=appeal.pk).update(
@@ -114,8 +138,7 @@ def test_the_answer_and_an_extension_reach_a_phone_only_visitor_with_their_link(
     closed = sms_outbox[-1].text
     assert f"Your appeal {appeal.number} is closed." in closed
     # Signed links carry their signing time, so compare where they lead, not their bytes.
-    closing_link = re.search(r"https?://\S+", closed).group()
-    page = client.get(urlsplit(closing_link).path)
+    page = _open_link(client, closed)
     assert page.status_code == 200 and appeal.number in page.content.decode()
 
 
@@ -323,7 +346,7 @@ def test_a_phone_only_visitor_is_told_of_a_rejection_and_its_reason(world, clien
     notifications.deliver_due()
     rejected = Notification.objects.get(appeal=appeal, kind="rejected")
     assert rejected.status == Notification.Status.SENT
-    (text,) = (m.text for m in sms_outbox if "AST-" in m.text and "/v/" in m.text)
+    (text,) = (m.text for m in sms_outbox if "/appeals/confirm/" not in m.text)  # not the code
     assert text.startswith("Halyq: ") and appeal.number in text
-    page = client.get(urlsplit(re.search(r"https?://\S+", text).group()).path)
+    page = _open_link(client, text)
     assert "Оскорбительные выражения" in page.content.decode()

@@ -490,7 +490,7 @@ def appeal_visitor_confirm(
         if not link:
             if appeal.visitor_code_attempts >= VISITOR_CODE_MAX_ATTEMPTS:
                 raise ConfirmationRefused(
-                    _("Too many wrong codes. Use the link from the email instead.")
+                    _("Too many wrong codes. Use the link from your email or text message instead.")
                 )
             expected = appeal.visitor_code_hash
             given = _code_hash(appeal.pk, (code or "").strip())

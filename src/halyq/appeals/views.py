@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -190,9 +191,19 @@ def appeal_detail(request, number):
     return render(request, "appeals/appeal_detail.html", context, status=status)
 
 
+@require_http_methods(["GET"])
+def visitor_link(request, token):
+    """The short link of a text message: on to the visitor's page, in the appeal's language."""
+    appeal = Appeal.objects.filter(pk=visitor_appeal_id(token), author__isnull=True).first()
+    if appeal is None:
+        raise Http404
+    with translation.override(appeal.language):
+        return redirect("appeals:visitor", token=token)
+
+
 @require_http_methods(["GET", "POST"])
 def visitor_appeal(request, token):
-    """The visitor's own page, opened from the signed link in their email."""
+    """The visitor's own page, opened from the signed link in their email or text."""
     appeal_id = visitor_appeal_id(token)
     appeal = (
         Appeal.objects.select_related("office", "category", "region", "assigned_person")

@@ -5,11 +5,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from halyq.appeals import views as appeals_views
 from halyq.core import views as core_views
 
 urlpatterns = [
     # Django's own view, wrapped so that switching works from every language's pages.
     path("i18n/setlang/", core_views.language_set, name="set_language"),
+    # A visitor's link in a text message: short, without a language.
+    path("v/<str:token>", appeals_views.visitor_link, name="visitor_link"),
     path("api/", include("halyq.api.urls")),
     path("open311/v2/", include("halyq.api.open311_urls")),
 ]
