@@ -18,15 +18,14 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "halyq.config.settings.local")
 
-import django
+from django.db import transaction
+from django.db.models import Count
 
-django.setup()
-
-from django.db import transaction  # noqa: E402
-from django.db.models import Count  # noqa: E402
-
-from halyq.directory.models import Person  # noqa: E402
-from halyq.ratings.live import live_refresh  # noqa: E402
+# The WSGI module as the server loads it (Django set up, views imported, gc frozen): a
+# refresh runs in the web process that recorded the event.
+import halyq.config.wsgi  # noqa: F401
+from halyq.directory.models import Person
+from halyq.ratings.live import live_refresh
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--events", type=int, default=1000)
