@@ -131,6 +131,26 @@ def test_a_phone_only_visitor_confirms_with_the_texted_code(
     assert appeal.citizen_confirmed_at is not None
 
 
+def test_a_phone_only_visitor_confirms_by_the_texted_link(
+    live_server, browser, world, sms_outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = f.visitor_appeal(
+            world.operator_x, world.office_x, citizen_phone="+77015550123", language="kk"
+        )
+    (message,) = sms_outbox
+    link = urlsplit(re.search(r"https?://\S+", message.text).group())
+    visitor = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    visitor.goto(live_server.url + link.path)  # the short link leads to the Kazakh page
+    visitor.wait_for_url(re.compile(r".*/kk/appeals/v/[^/]+/$"))
+    _screenshot(visitor, "visitor-opens-texted-link")
+    visitor.get_by_role("button", name="Иә, бұл менің өтінішім").click()
+    visitor.wait_for_load_state()
+    appeal.refresh_from_db()
+    assert appeal.citizen_confirmed_at is not None
+    assert "Иә, бұл менің өтінішім" not in visitor.content()  # nothing left to confirm
+
+
 def _screenshot(page, name):
     """Pictures of the pages for people to look at, when HALYQ_SCREENSHOTS names a folder."""
     folder = os.environ.get("HALYQ_SCREENSHOTS")
