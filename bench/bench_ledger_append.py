@@ -9,7 +9,9 @@ Migrates the scratch database, then starts `--writers` processes that each appen
 `--events` events, one transaction each, as the services do (`event_record` inside
 `transaction.atomic()`): as fast as each can (a closed loop that keeps both cores
 saturated), or with `--rate` at that many events per second from all writers together
-(Poisson arrivals, an open loop as a site's traffic is). Prints the time of `event_record` itself (the append: head
+(Poisson arrivals, an open loop as a site's traffic is); with `--baseline` each
+transaction times a `SELECT 1` instead, the floor that the same load puts under any
+statement. Prints the time of `event_record` itself (the append: head
 lock, hashing, insert) and of the whole transaction (commit included, which waits for
 the other writers holding the head), as median and 99th percentile, then checks the
 chain: one entry per event, sequence numbers without gaps, every link valid.
@@ -32,13 +34,24 @@ def _setup():
 
 
 def write(args):
-    worker, events, rate = args
+    worker, events, rate, baseline = args
     _setup()
     import random
 
     from django.db import connection, transaction
 
     from halyq.integrity.services import event_record
+
+    def append(number):
+        if baseline:  # the floor: one trivial round trip in the same transaction shape
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            return
+        event_record(
+            kind="appeal.answered",
+            payload={"appeal": f"w{worker}-{number}", "person": "p", "region": "71"},
+            occurred_at=when,
+        )
 
     appends, transactions = [], []
     when = datetime(2026, 3, 2, 4, 15, tzinfo=UTC)
@@ -51,11 +64,7 @@ def write(args):
         started = time.perf_counter()
         with transaction.atomic():
             before = time.perf_counter()
-            event_record(
-                kind="appeal.answered",
-                payload={"appeal": f"w{worker}-{number}", "person": "p", "region": "71"},
-                occurred_at=when,
-            )
+            append(number)
             appends.append((time.perf_counter() - before) * 1000)
         transactions.append((time.perf_counter() - started) * 1000)
     connection.close()
@@ -77,6 +86,11 @@ def main():
         default=0,
         help="events per second from all writers together (0: each as fast as it can)",
     )
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="time a SELECT 1 instead of the append: what the same load costs any statement",
+    )
     arguments = parser.parse_args()
     _setup()
     from django.core.management import call_command
@@ -94,11 +108,14 @@ def main():
     started = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(arguments.writers) as pool:
         share = arguments.rate / arguments.writers
-        results = pool.map(write, [(w, arguments.events, share) for w in range(arguments.writers)])
+        results = pool.map(
+            write,
+            [(w, arguments.events, share, arguments.baseline) for w in range(arguments.writers)],
+        )
     seconds = time.perf_counter() - started
     appends = [value for result in results for value in result[0]]
     transactions = [value for result in results for value in result[1]]
-    total = already + arguments.writers * arguments.events
+    total = already + (0 if arguments.baseline else arguments.writers * arguments.events)
     print(
         f"{arguments.writers} writers x {arguments.events} events in {seconds:.1f} s "
         f"({len(appends) / seconds:.0f} events/s)"
