@@ -111,7 +111,7 @@ def test_a_phone_only_visitor_confirms_with_the_texted_code(
     operator.get_by_role("button", name="Register").click()
     operator.wait_for_url(re.compile(r".*/en/staff/appeals/AST-\d{4}-\d{6}/$"))
     appeal = Appeal.objects.get()
-    assert "code sent to their phone by SMS" in operator.content()
+    assert "the link or the code sent to their phone by SMS" in operator.content()
     assert "+7 701 555 01 23" in operator.content()  # stored as +77015550123, shown grouped
     _screenshot(operator, "operator-registered-phone-only")
 

@@ -223,8 +223,12 @@ def test_operator_registers_a_walk_in_visitor(client, world, django_capture_on_c
 @pytest.mark.parametrize(
     "contact, gateway, told",
     [
-        ({"citizen_email": "v@example.kz"}, "Locmem", "code sent to their email"),
-        ({"citizen_phone": "8 701 555 01 23"}, "Locmem", "code sent to their phone by SMS"),
+        ({"citizen_email": "v@example.kz"}, "Locmem", "the link or the code sent to their email"),
+        (
+            {"citizen_phone": "8 701 555 01 23"},
+            "Locmem",
+            "the link or the code sent to their phone by SMS",
+        ),
         ({"citizen_phone": "8 701 555 01 23"}, "Disabled", "no code can reach the visitor"),
     ],
 )

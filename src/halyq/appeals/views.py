@@ -645,14 +645,14 @@ _HOW_THE_VISITOR_CONFIRMS = {
         messages.SUCCESS,
         gettext_lazy(
             "Registered under number %(number)s. Give the visitor this number; they "
-            "confirm the appeal with the code sent to their email."
+            "confirm the appeal with the link or the code sent to their email."
         ),
     ),
     "sms": (
         messages.SUCCESS,
         gettext_lazy(
             "Registered under number %(number)s. Give the visitor this number; they "
-            "confirm the appeal with the code sent to their phone by SMS."
+            "confirm the appeal with the link or the code sent to their phone by SMS."
         ),
     ),
     "": (
