@@ -9,8 +9,11 @@ from unittest import mock
 import pytest
 from django.core import mail, signing
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from halyq import sms
+from halyq.accounts import throttling
 from halyq.appeals.models import Appeal, Attachment, Notification
 from halyq.appeals.notifications import VISITOR_LINK_SALT, visitor_token
 from tests.appeals import factories as f
@@ -485,3 +488,46 @@ def test_the_reception_link_prefills_the_operator_form_with_what_the_operator_ma
     form = client.get(f"/en/staff/new/?{query}").context["form"]
     assert form.initial.get("office") == world.office_x  # the operator's only office
     assert "addressed_person" not in form.initial and "channel" not in form.initial
+
+
+def _visitors_with_codes(world, count, capture):
+    """Appeals registered for phone-only visitors, each with the code texted to them."""
+    with capture(execute=True):
+        appeals = [
+            f.visitor_appeal(world.operator_x, world.office_x, citizen_phone="+77015550123")
+            for _ in range(count)
+        ]
+    texts = [message.text for message in sms.backend().outbox]
+    return [
+        (appeal, f.texted_code(next(t for t in texts if appeal.number in t))) for appeal in appeals
+    ]
+
+
+def test_the_code_page_slows_down_a_client_that_keeps_guessing(
+    client, world, django_capture_on_commit_callbacks
+):
+    (first, _), (second, code) = _visitors_with_codes(world, 2, django_capture_on_commit_callbacks)
+    for attempt in range(throttling.VISITOR_CODE_FAILURES.limit):
+        # A few wrong codes (fewer than an appeal's own cap), then numbers that do not exist.
+        number = first.number if attempt < 4 else f"AST-2026-{900000 + attempt}"
+        wrong = "000000" if code != "000000" else "111111"
+        page = client.post("/en/appeals/confirm/", {"number": number, "code": wrong})
+        assert page.status_code == 400, attempt
+    # Then nothing is tried for this client, not even a right code; another client goes on.
+    refused = client.post("/en/appeals/confirm/", {"number": second.number, "code": code})
+    assert refused.status_code == 429
+    assert "Too many attempts. Please try again in" in refused.content.decode()
+    assert Appeal.objects.get(pk=second.pk).citizen_confirmed_at is None
+    other = Client(REMOTE_ADDR="10.1.2.3")
+    page = other.post("/en/appeals/confirm/", {"number": second.number, "code": code})
+    assert page.status_code == 200
+    assert Appeal.objects.get(pk=second.pk).citizen_confirmed_at is not None
+
+
+def test_right_codes_never_count_against_the_client(
+    client, world, django_capture_on_commit_callbacks
+):
+    count = throttling.VISITOR_CODE_FAILURES.limit + 1
+    for appeal, code in _visitors_with_codes(world, count, django_capture_on_commit_callbacks):
+        page = client.post("/en/appeals/confirm/", {"number": appeal.number, "code": code})
+        assert page.status_code == 200, appeal.number

@@ -30,6 +30,9 @@ PASSWORD_RESET_PER_EMAIL = Limit("reset-email", 3, 60 * 60)
 PASSWORD_RESET_PER_CLIENT = Limit("reset-client", 10, 60 * 60)
 IIN_ATTEMPTS = Limit("iin", 10, 60 * 60)
 PASSWORD_CHECK_FAILURES = Limit("password-check", 10, 15 * 60)
+# Wrong appeal numbers or codes on the visitors' confirmation page, per client: each
+# appeal also stops taking codes after five wrong ones (appeals.services).
+VISITOR_CODE_FAILURES = Limit("visitor-code", 20, 60 * 60)
 
 
 def _key(limit: Limit, subject: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import logging
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,13 +25,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from halyq.accounts import roles
+from halyq.accounts import roles, throttling
 from halyq.appeals import deadlines, forms, selectors, services, workflow
 from halyq.appeals.attachments import private_storage
 from halyq.appeals.models import Appeal, Channel, Notification, ReceptionOffice
 from halyq.appeals.notifications import visitor_appeal_id, visitor_reach
 from halyq.appeals.rules import appeal_relations, is_staff_user
 from halyq.appeals.workflow import STAFF_RELATIONS, Relation, TransitionRefused
+from halyq.core import ratelimit
 from halyq.core.exceptions import PublicBadRequest
 from halyq.directory.models import Person
 
@@ -232,26 +234,39 @@ def visitor_appeal(request, token):
 
 @require_http_methods(["GET", "POST"])
 def visitor_code(request):
-    """A visitor confirms with the number and the six-digit code (no account needed)."""
+    """A visitor confirms with the number and the six-digit code (no account needed).
+
+    Only failures count against the client's limit, so a visitor who types right is
+    never slowed down."""
     form = forms.VisitorCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        number = form.cleaned_data["number"].strip().upper()
-        appeal = Appeal.objects.filter(number=number).exclude(channel=Channel.WEB).first()
-        if appeal is None:
-            form.add_error(None, _("The number or the code is not right."))
-        else:
-            try:
-                services.appeal_visitor_confirm(appeal_id=appeal.pk, code=form.cleaned_data["code"])
-            except services.ConfirmationRefused as refusal:
-                form.add_error(None, refusal.message)
-            else:
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        status = HTTPStatus.BAD_REQUEST
+        client = ratelimit.client_key(request)
+        decision = throttling.peek(throttling.VISITOR_CODE_FAILURES, client)
+        if not decision.allowed:
+            form.add_error(None, throttling.too_many_attempts_message(decision))
+            status = HTTPStatus.TOO_MANY_REQUESTS
+        elif form.is_valid():
+            appeal = _confirmed_by_code(form)
+            if appeal is not None:
                 return render(request, "appeals/visitor_confirmed.html", {"number": appeal.number})
-    return render(
-        request,
-        "appeals/visitor_code.html",
-        {"form": form},
-        status=400 if form.is_bound and form.errors else 200,
-    )
+            throttling.hit(throttling.VISITOR_CODE_FAILURES, client)
+    return render(request, "appeals/visitor_code.html", {"form": form}, status=status)
+
+
+def _confirmed_by_code(form) -> Appeal | None:
+    """The appeal the form's number and code confirm; None with the reason on the form."""
+    number = form.cleaned_data["number"].strip().upper()
+    appeal = Appeal.objects.filter(number=number).exclude(channel=Channel.WEB).first()
+    if appeal is None:
+        form.add_error(None, _("The number or the code is not right."))
+        return None
+    try:
+        return services.appeal_visitor_confirm(appeal_id=appeal.pk, code=form.cleaned_data["code"])
+    except services.ConfirmationRefused as refusal:
+        form.add_error(None, refusal.message)
+        return None
 
 
 def _attachment_response(appeal, attachment_id):
