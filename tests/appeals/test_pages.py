@@ -12,7 +12,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from halyq import sms
 from halyq.accounts import throttling
 from halyq.appeals.models import Appeal, Attachment, Notification
 from halyq.appeals.notifications import VISITOR_LINK_SALT, visitor_token
@@ -490,23 +489,25 @@ def test_the_reception_link_prefills_the_operator_form_with_what_the_operator_ma
     assert "addressed_person" not in form.initial and "channel" not in form.initial
 
 
-def _visitors_with_codes(world, count, capture):
+def _visitors_with_codes(world, count, capture, sms_outbox):
     """Appeals registered for phone-only visitors, each with the code texted to them."""
     with capture(execute=True):
         appeals = [
             f.visitor_appeal(world.operator_x, world.office_x, citizen_phone="+77015550123")
             for _ in range(count)
         ]
-    texts = [message.text for message in sms.backend().outbox]
+    texts = [message.text for message in sms_outbox]
     return [
         (appeal, f.texted_code(next(t for t in texts if appeal.number in t))) for appeal in appeals
     ]
 
 
 def test_the_code_page_slows_down_a_client_that_keeps_guessing(
-    client, world, django_capture_on_commit_callbacks
+    client, world, django_capture_on_commit_callbacks, sms_outbox
 ):
-    (first, _), (second, code) = _visitors_with_codes(world, 2, django_capture_on_commit_callbacks)
+    (first, _), (second, code) = _visitors_with_codes(
+        world, 2, django_capture_on_commit_callbacks, sms_outbox
+    )
     for attempt in range(throttling.VISITOR_CODE_FAILURES.limit):
         # A few wrong codes (fewer than an appeal's own cap), then numbers that do not exist.
         number = first.number if attempt < 4 else f"AST-2026-{900000 + attempt}"
@@ -525,9 +526,10 @@ def test_the_code_page_slows_down_a_client_that_keeps_guessing(
 
 
 def test_right_codes_never_count_against_the_client(
-    client, world, django_capture_on_commit_callbacks
+    client, world, django_capture_on_commit_callbacks, sms_outbox
 ):
     count = throttling.VISITOR_CODE_FAILURES.limit + 1
-    for appeal, code in _visitors_with_codes(world, count, django_capture_on_commit_callbacks):
+    visitors = _visitors_with_codes(world, count, django_capture_on_commit_callbacks, sms_outbox)
+    for appeal, code in visitors:
         page = client.post("/en/appeals/confirm/", {"number": appeal.number, "code": code})
         assert page.status_code == 200, appeal.number
