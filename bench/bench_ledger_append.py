@@ -9,12 +9,12 @@ Migrates the scratch database, then starts `--writers` processes that each appen
 `--events` events, one transaction each, as the services do (`event_record` inside
 `transaction.atomic()`): as fast as each can (a closed loop that keeps both cores
 saturated), or with `--rate` at that many events per second from all writers together
-(Poisson arrivals, an open loop as a site's traffic is); with `--baseline` each
-transaction times a `SELECT 1` instead, the floor that the same load puts under any
-statement. Prints the time of `event_record` itself (the append: head
-lock, hashing, insert) and of the whole transaction (commit included, which waits for
-the other writers holding the head), as median and 99th percentile, then checks the
-chain: one entry per event, sequence numbers without gaps, every link valid.
+(Poisson arrivals, an open loop as a site's traffic is). Prints the time of
+`event_record` itself (the append: head lock, hashing, insert) and of the whole
+transaction (commit included, which waits for the other writers holding the head), as
+median and 99th percentile, then checks the chain: one entry per event, sequence numbers
+without gaps, every link valid. With `--baseline` each transaction times a `SELECT 1`
+instead of the append: the floor that the same load puts under any statement.
 """
 
 import argparse
@@ -120,8 +120,9 @@ def main():
         f"{arguments.writers} writers x {arguments.events} events in {seconds:.1f} s "
         f"({len(appends) / seconds:.0f} events/s)"
     )
+    timed = "SELECT 1 (baseline):  " if arguments.baseline else "append (event_record):"
     print(
-        f"append (event_record): median {statistics.median(appends):.2f} ms, "
+        f"{timed} median {statistics.median(appends):.2f} ms, "
         f"p99 {percentile(appends, 0.99):.2f} ms"
     )
     print(
@@ -132,8 +133,9 @@ def main():
     assert seqs == list(range(1, total + 1)), "the chain has gaps or forks"
     assert verify_chain(entries_up_to(total)).ok, "the chain does not verify"
     print(f"chain: {total} entries, no gaps, every link valid")
-    met = percentile(appends, 0.99) < 2
-    print("target (append p99 < 2 ms): " + ("met" if met else "NOT met"))
+    if not arguments.baseline:
+        met = percentile(appends, 0.99) < 2
+        print("target (append p99 < 2 ms): " + ("met" if met else "NOT met"))
 
 
 if __name__ == "__main__":
