@@ -319,6 +319,19 @@ def test_visitor_links_expire_and_links_sent_before_they_were_shortened_still_op
     assert client.get(f"/en/appeals/v/{wrong_shape}/").status_code == 404
 
 
+def test_visitor_links_survive_a_rotated_secret_key_while_it_is_a_fallback(client, world, settings):
+    appeal = f.visitor_appeal(world.operator_x, world.office_x, citizen_email="v@example.kz")
+    token = visitor_token(appeal.pk)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    assert client.get(f"/v/{token}").status_code == 302
+    assert client.get(f"/en/appeals/v/{token}/").status_code == 200
+    fresh = visitor_token(appeal.pk)  # signed with the new key
+    settings.SECRET_KEY_FALLBACKS = []
+    assert client.get(f"/en/appeals/v/{token}/").status_code == 404
+    assert client.get(f"/en/appeals/v/{fresh}/").status_code == 200
+
+
 def test_staff_queue_filters_and_bad_parameters(client, appeals_world):
     w = appeals_world
     client.force_login(w.moderator_r)

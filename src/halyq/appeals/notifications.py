@@ -82,18 +82,17 @@ class _VisitorLinkSigner(signing.TimestampSigner):
         return super().signature(value, key)[:12]
 
 
-_visitor_link_signer = _VisitorLinkSigner(salt=VISITOR_LINK_SALT)
-
-
 def visitor_token(appeal_id: int) -> str:
-    return _visitor_link_signer.sign(signing.b62_encode(appeal_id))
+    # A signer per call, as `signing.dumps` does: it reads the keys in force now.
+    return _VisitorLinkSigner(salt=VISITOR_LINK_SALT).sign(signing.b62_encode(appeal_id))
 
 
 def visitor_appeal_id(token: str) -> int | None:
     """The appeal a visitor link opens, or None when forged or expired."""
     max_age = timedelta(days=int(getattr(settings, "HALYQ_APPEAL_VISITOR_LINK_DAYS", 120)))
     try:
-        return signing.b62_decode(_visitor_link_signer.unsign(token, max_age=max_age))
+        signer = _VisitorLinkSigner(salt=VISITOR_LINK_SALT)
+        return signing.b62_decode(signer.unsign(token, max_age=max_age))
     except signing.BadSignature:
         pass
     # Links sent before tokens were shortened (2026-12): a signed {"appeal": id}.
