@@ -37,6 +37,12 @@ def _open_link(client, text: str):
     return client.get(link.path, follow=True)
 
 
+def _deliver_everything_due() -> dict[str, int]:
+    """Make every pending notice due now and run the outbox once."""
+    Notification.objects.update(next_attempt_at=timezone.now())
+    return notifications.deliver_due()
+
+
 def test_a_phone_only_visitor_gets_the_code_by_sms_and_confirms_with_it(
     world, client, sms_outbox, django_capture_on_commit_callbacks, caplog
 ):
@@ -85,8 +91,7 @@ def test_a_visitor_who_mistyped_the_code_too_often_confirms_with_the_texted_link
 
 def test_only_what_the_visitor_must_act_on_goes_by_sms(world, sms_outbox):
     appeal = f.visitor_appeal(world.operator_x, world.office_x, citizen_phone=PHONE)
-    Notification.objects.update(next_attempt_at=timezone.now())
-    assert notifications.deliver_due() == {"sent": 1, "retry": 0, "failed": 0, "skipped": 1}
+    assert _deliver_everything_due() == {"sent": 1, "retry": 0, "failed": 0, "skipped": 1}
     kinds = dict(Notification.objects.filter(appeal=appeal).values_list("kind", "status"))
     assert kinds == {"registered": "skipped", "visitor_confirmation": "sent"}
     assert len(sms_outbox) == 1
@@ -117,8 +122,7 @@ def test_the_answer_and_an_extension_reach_a_phone_only_visitor_with_their_link(
         version=appeal.version,
         data=services.TransitionInput(answer="The lift was repaired on Friday."),
     )
-    Notification.objects.update(next_attempt_at=timezone.now())
-    notifications.deliver_due()
+    _deliver_everything_due()
     texts = {n.kind: n.status for n in Notification.objects.filter(appeal=appeal)}
     assert texts["extended"] == texts["answered"] == texts["visitor_confirmation"] == "sent"
     extended, answered = (m.text for m in sms_outbox if "confirm that" not in m.text)
@@ -133,8 +137,7 @@ def test_the_answer_and_an_extension_reach_a_phone_only_visitor_with_their_link(
         answered_on=timezone.localdate() - timedelta(days=30)
     )
     assert services.appeals_close_unconfirmed() == 1
-    Notification.objects.update(next_attempt_at=timezone.now())
-    notifications.deliver_due()
+    _deliver_everything_due()
     closed = sms_outbox[-1].text
     assert f"Your appeal {appeal.number} is closed." in closed
     # Signed links carry their signing time, so compare where they lead, not their bytes.
@@ -146,8 +149,7 @@ def test_a_visitor_with_an_email_gets_mail_not_sms(world, sms_outbox):
     f.visitor_appeal(
         world.operator_x, world.office_x, citizen_email="v@example.kz", citizen_phone=PHONE
     )
-    Notification.objects.update(next_attempt_at=timezone.now())
-    assert notifications.deliver_due()["sent"] == 2
+    assert _deliver_everything_due()["sent"] == 2
     assert sms_outbox == [] and len(mail.outbox) == 2
 
 
@@ -156,8 +158,7 @@ def test_without_a_gateway_the_code_is_not_sent_and_the_appeal_stays_uncounted(
 ):
     settings.HALYQ_SMS_BACKEND = "halyq.sms.backends.Disabled"
     appeal = f.visitor_appeal(world.operator_x, world.office_x, citizen_phone=PHONE)
-    Notification.objects.update(next_attempt_at=timezone.now())
-    assert notifications.deliver_due() == {"sent": 0, "retry": 0, "failed": 0, "skipped": 2}
+    assert _deliver_everything_due() == {"sent": 0, "retry": 0, "failed": 0, "skipped": 2}
     assert Appeal.objects.get(pk=appeal.pk).citizen_confirmed_at is None
 
 
@@ -171,8 +172,7 @@ class _Down:
 def test_a_failing_gateway_loses_nothing_and_the_sms_is_retried(world, settings, sms_outbox):
     settings.HALYQ_SMS_BACKEND = "tests.appeals.test_sms._Down"
     appeal = f.visitor_appeal(world.operator_x, world.office_x, citizen_phone=PHONE)
-    Notification.objects.update(next_attempt_at=timezone.now())
-    assert notifications.deliver_due() == {"sent": 0, "retry": 1, "failed": 0, "skipped": 1}
+    assert _deliver_everything_due() == {"sent": 0, "retry": 1, "failed": 0, "skipped": 1}
     row = Notification.objects.get(appeal=appeal, kind="visitor_confirmation")
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, "SmsError")
     assert row.context["code"]  # kept until it has left
@@ -186,8 +186,7 @@ def test_a_mail_server_that_is_down_does_not_hold_back_the_sms(world, settings, 
     settings.EMAIL_BACKEND = "tests.appeals.mail_backends.FailingBackend"
     f.visitor_appeal(world.operator_x, world.office_x, citizen_phone=PHONE)
     f.web_appeal(world.citizen_a, world.office_x)
-    Notification.objects.update(next_attempt_at=timezone.now())
-    assert notifications.deliver_due() == {"sent": 1, "retry": 1, "failed": 0, "skipped": 1}
+    assert _deliver_everything_due() == {"sent": 1, "retry": 1, "failed": 0, "skipped": 1}
     assert len(sms_outbox) == 1
 
 
@@ -342,8 +341,7 @@ def test_a_phone_only_visitor_is_told_of_a_rejection_and_its_reason(world, clien
         version=appeal.version,
         data=services.TransitionInput(reason="Оскорбительные выражения"),
     )
-    Notification.objects.update(next_attempt_at=timezone.now())
-    notifications.deliver_due()
+    _deliver_everything_due()
     rejected = Notification.objects.get(appeal=appeal, kind="rejected")
     assert rejected.status == Notification.Status.SENT
     (text,) = (m.text for m in sms_outbox if "/appeals/confirm/" not in m.text)  # not the code
